@@ -1,0 +1,43 @@
+"""Suite-wide fixtures. App-specific ones live beside each app's tests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.db import connections
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    # Argon2 is the production hasher (settings.py, tested on its own); elsewhere a cheap one keeps tests fast.
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.Argon2PasswordHasher",
+    ]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _audit_triggers_survive_flush() -> Iterator[None]:
+    """Tests that commit (live server, several connections) end with a flush that empties every table, and the
+    audit table's append-only triggers rightly refuse that. Lift the triggers for the flush alone."""
+    from django.test import TransactionTestCase
+
+    from custodes.audit import triggers
+
+    original = TransactionTestCase._fixture_teardown
+
+    def teardown(self: TransactionTestCase) -> None:
+        aliases = list(self._databases_names(include_mirrors=False))
+        for alias in aliases:
+            triggers.remove(connections[alias])
+        try:
+            original(self)
+        finally:
+            for alias in aliases:
+                triggers.install(connections[alias])
+
+    TransactionTestCase._fixture_teardown = teardown  # type: ignore[method-assign]
+    yield
+    TransactionTestCase._fixture_teardown = original  # type: ignore[method-assign]

@@ -1,0 +1,83 @@
+"""One error shape for the whole API:
+
+    {"error": {"code": "not_found", "message": "…", "details": [...]}}
+
+``code`` is stable for machines, ``message`` is plain English for people, ``details`` lists field problems.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
+
+
+def error_body(code: str, message: str, details: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message, "details": details or []}}
+
+
+_STATUS_CODES = {
+    400: "bad_request",
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    422: "invalid",
+    429: "too_many_requests",
+}
+
+
+def _field_details(exc: ValidationError) -> list[dict[str, Any]]:
+    details = []
+    for error in exc.errors:
+        location = [str(part) for part in error.get("loc", ()) if part not in ("body", "payload", "query")]
+        details.append({"field": ".".join(location), "message": str(error.get("msg", "is not valid"))})
+    return details
+
+
+def install(api: NinjaAPI) -> None:
+    @api.exception_handler(ValidationError)
+    def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        return api.create_response(
+            request, error_body("invalid", "Some of what was sent is not valid.", _field_details(exc)), status=422
+        )
+
+    @api.exception_handler(AuthenticationError)
+    def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        return api.create_response(
+            request,
+            error_body("unauthenticated", "Send a valid API token (Authorization: Bearer TOKEN) or sign in."),
+            status=401,
+        )
+
+    @api.exception_handler(AuthorizationError)
+    def unauthorised(request: HttpRequest, exc: AuthorizationError) -> HttpResponse:
+        return api.create_response(request, error_body("forbidden", "You may not do this."), status=403)
+
+    @api.exception_handler(PermissionDenied)
+    def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+        return api.create_response(request, error_body("forbidden", "You may not do this."), status=403)
+
+    @api.exception_handler(Http404)
+    def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+        return api.create_response(request, error_body("not_found", "Not found."), status=404)
+
+    @api.exception_handler(HttpError)
+    def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        code = _STATUS_CODES.get(exc.status_code, "error")
+        return api.create_response(request, error_body(code, str(exc)), status=exc.status_code)
+
+    @api.exception_handler(Exception)
+    def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+        # Logged with the request id by Django's handler; the client gets no internals.
+        import logging
+
+        logging.getLogger("custodes.api").exception("unhandled API error")
+        return api.create_response(
+            request, error_body("server_error", "Something went wrong. Quote the X-Request-ID header."), status=500
+        )

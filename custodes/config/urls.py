@@ -1,0 +1,15 @@
+from django.urls import include, path
+
+from custodes.api.urls import api
+from custodes.web import views as web_views
+
+urlpatterns = [
+    path("healthz", web_views.healthz, name="healthz"),
+    path("api/v1/", api.urls),
+    path("", include("custodes.accounts.urls")),
+    path("", include("custodes.web.urls")),
+]
+
+handler403 = "custodes.web.views.error_403"
+handler404 = "custodes.web.views.error_404"
+handler500 = "custodes.web.views.error_500"
