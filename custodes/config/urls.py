@@ -7,6 +7,8 @@ urlpatterns = [
     path("healthz", web_views.healthz, name="healthz"),
     path("api/v1/", api.urls),
     path("", include("custodes.accounts.urls")),
+    path("estate/", include("custodes.estate.urls")),
+    path("audit/", include("custodes.audit.urls")),
     path("", include("custodes.web.urls")),
 ]
 
