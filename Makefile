@@ -54,11 +54,12 @@ migrate: setup
 seed: migrate
 	$(BIN)/custodes seed-demo --seed $(SEED)
 
+# PORT is passed on explicitly: the sign-in address printed and the one gunicorn binds must be the same.
 demo: seed
-	@$(BIN)/custodes demo-accounts
+	@PORT=$(PORT) $(BIN)/custodes demo-accounts
 	@echo
 	@echo "Serving Custodes on http://127.0.0.1:$(PORT)  (Ctrl+C to stop)"
-	exec $(BIN)/gunicorn --config python:custodes.config.gunicorn custodes.config.wsgi
+	PORT=$(PORT) exec $(BIN)/gunicorn --config python:custodes.config.gunicorn custodes.config.wsgi
 
 serve: migrate
 	exec $(BIN)/gunicorn --config python:custodes.config.gunicorn custodes.config.wsgi
@@ -86,8 +87,10 @@ pytest: setup-dev browser
 
 test: lint typecheck check pytest
 
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/custodes_bench
+
 benchmark: setup-dev
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/audit_bench.py --database-url $(BENCH_DATABASE_URL)
 
 lock: | $(BIN)/python
 	$(BIN)/python -m pip install --quiet pip-tools

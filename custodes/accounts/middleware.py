@@ -1,4 +1,5 @@
-"""Session rules: a second factor before anything else, and a maximum session age on top of the idle timeout."""
+"""Session rules: a second factor before anything else, a password of your own next, and a maximum session age on
+top of the idle timeout."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 
 from custodes import audit
+from custodes.api.errors import error_body
 
 Handler = Callable[[HttpRequest], HttpResponse]
 
@@ -18,6 +20,8 @@ SIGNED_IN_AT = "custodes_signed_in_at"
 
 # Paths a signed-in but not yet verified account may reach: the second-factor pages, sign-out and the assets.
 _OPEN_PREFIXES = ("/static/", "/healthz", "/sign-in", "/sign-out", "/signed-out", "/accessibility", "/favicon")
+# The page where an account holding a temporary password chooses its own (accounts:change-password).
+CHANGE_PASSWORD_PATH = "/account/password"  # noqa: S105  (a URL path, not a password)
 
 
 class SessionLimitsMiddleware:
@@ -38,23 +42,28 @@ class SessionLimitsMiddleware:
 
 
 class RequireTwoFactorMiddleware:
-    """Every signed-in role needs a verified second factor: until then, only the sign-in pages answer."""
+    """Every signed-in role needs a verified second factor: until then, only the sign-in pages answer.
+
+    After it, an account whose password an administrator set (and so has seen) must choose its own before
+    anything else answers.
+    """
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
-        if (
-            user is not None
-            and user.is_authenticated
-            and not user.is_verified()  # type: ignore[union-attr]
-            and not request.path.startswith(_OPEN_PREFIXES)
-        ):
+        if user is None or not user.is_authenticated or request.path.startswith(_OPEN_PREFIXES):
+            return self.get_response(request)
+        if not user.is_verified():
+            if request.path.startswith("/api/"):
+                return JsonResponse(error_body("second_factor_required", "Finish signing in first."), status=401)
+            return redirect("accounts:second-factor")
+        if getattr(user, "must_change_password", False) and request.path != CHANGE_PASSWORD_PATH:
             if request.path.startswith("/api/"):
                 return JsonResponse(
-                    {"error": {"code": "second_factor_required", "message": "Finish signing in first."}},
-                    status=401,
+                    error_body("password_change_required", "Choose a new password before using the service."),
+                    status=403,
                 )
-            return redirect("accounts:second-factor")
+            return redirect("accounts:change-password")
         return self.get_response(request)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from custodes.core.policy import Grant
@@ -28,13 +29,25 @@ class User(AbstractUser):
     is_service_account = models.BooleanField(
         default=False, help_text="A machine client that signs in only with API tokens, never with a password."
     )
-
-    objects: UserManager[User] = UserManager()
+    must_change_password = models.BooleanField(
+        default=False,
+        help_text="The password was set by an administrator, who has seen it: the account holder chooses a new "
+        "one before doing anything else.",
+    )
 
     class Meta:
         ordering = ["username"]
         constraints = [
-            models.CheckConstraint(condition=Q(is_superuser=False, is_staff=False), name="no_django_superpowers")
+            models.CheckConstraint(condition=Q(is_superuser=False, is_staff=False), name="no_django_superpowers"),
+            # "ADavies" and "adavies" as two accounts would split one person's lockout counter and invite
+            # look-alike impersonation, so usernames are unique whatever their case.
+            models.UniqueConstraint(Lower("username"), name="username_unique_ignoring_case"),
+            # Django marks an unusable password with a leading "!": a service account can never hold a usable
+            # one, so it can never sign in with a password, whatever code creates it.
+            models.CheckConstraint(
+                condition=Q(is_service_account=False) | Q(password__startswith="!"),  # noqa: S106
+                name="service_account_has_no_password",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -71,7 +84,7 @@ class User(AbstractUser):
 
 
 def grant_label(grant: RoleGrant) -> str:
-    where = grant.establishment.name if grant.establishment_id else "national"
+    where = grant.establishment.name if grant.establishment is not None else "national"
     return f"{Role(grant.role).label} ({where})"
 
 
@@ -142,6 +155,17 @@ class ApiToken(models.Model):
     @property
     def is_usable(self) -> bool:
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > timezone.now())
+
+    @property
+    def status(self) -> str:
+        """In words, for lists: why a token does or does not work now."""
+        if self.revoked_at is not None:
+            return "Revoked"
+        if self.expires_at is not None and self.expires_at <= timezone.now():
+            return "Expired"
+        if not self.user.is_active:
+            return "Account deactivated"
+        return "Active"
 
     def scope_set(self) -> frozenset[str]:
         value: Any = self.scopes

@@ -38,7 +38,10 @@ def record_failed_sign_in(sender: Any, credentials: dict[str, Any], request: Any
 
 @receiver(user_locked_out, dispatch_uid="custodes-audit-locked-out")
 def record_lockout(sender: Any, request: Any = None, username: str | None = None, **kwargs: Any) -> None:
-    known = _known_username({"username": username})
+    # Axes passes its own key for the account, which may be a hash (custodes.accounts.lockout.lockout_key); the
+    # credentials it keeps on the request hold what was typed.
+    typed = (getattr(request, "axes_credentials", None) or {}).get("username", username)
+    known = _known_username({"username": typed})
     audit.record(
         "auth.locked_out",
         actor=audit.AnonymousActor(),

@@ -36,6 +36,10 @@ class VerifiedSession(SessionAuth):
     """The browser session, only once the second factor is verified. Unsafe methods need the CSRF token."""
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        if "Authorization" in request.headers:
+            # Credentials were sent and the token check refused them: answer 401, never fall back to a browser
+            # session that happens to ride along, which would hide a revoked or mistyped token.
+            return None
         user = request.user
         if user.is_authenticated and getattr(user, "is_verified", lambda: False)():
             return user

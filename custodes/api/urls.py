@@ -7,13 +7,18 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest
 from ninja import NinjaAPI
+from ninja.openapi.views import openapi_json
 
 from custodes.api import errors
 from custodes.api.auth import API_AUTH
+from custodes.estate.api import router as estate_router
 
 
 def _docs_for_signed_in(view: Any) -> Any:
-    # The interactive docs are for signed-in people; the OpenAPI document itself is public (clients need it).
+    # django-ninja wraps both the OpenAPI document and the interactive docs with this decorator. The docs are for
+    # signed-in people; the document itself stays public, because client generators and hotline systems need it.
+    if getattr(view, "func", None) is openapi_json:
+        return view
     return login_required(view)
 
 
@@ -23,7 +28,7 @@ api = NinjaAPI(
     description=(
         "Integrity and oversight for prisons. Authenticate machine clients with `Authorization: Bearer TOKEN` "
         "(tokens are created by a system administrator and carry scopes); browsers use their signed-in session. "
-        "Every error has the shape `{\"error\": {\"code\", \"message\", \"details\"}}`."
+        'Every error has the shape `{"error": {"code", "message", "details"}}`.'
     ),
     auth=API_AUTH,
     urls_namespace="api",
@@ -32,6 +37,7 @@ api = NinjaAPI(
     docs_decorator=_docs_for_signed_in,
 )
 errors.install(api)
+api.add_router("/estate", estate_router)
 
 
 @api.get("/whoami", summary="The account this request acts as, and its roles", tags=["accounts"])

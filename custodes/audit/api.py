@@ -13,8 +13,6 @@ if TYPE_CHECKING:
     from custodes.audit.models import AuditEvent
 
 
-
-
 def snapshot(actor: Any) -> ActorSnapshot:
     if actor is None or isinstance(actor, AnonymousActor):
         return ActorSnapshot(None, actor.label if actor else "anonymous", "")

@@ -11,6 +11,11 @@ register(
         description="See whether the audit chain verifies, its length and head hash",
     ),
     Rule(
+        action="audit.request_verification",
+        roles=frozenset({Role.SYSTEM_ADMINISTRATOR, Role.COUNTER_CORRUPTION_LEAD}),
+        description="Ask for the audit chain to be verified now (a background task)",
+    ),
+    Rule(
         action="audit.view_events",
         roles=frozenset({Role.COUNTER_CORRUPTION_LEAD}),
         description="Read audit events (who did what, and who has seen what)",

@@ -70,6 +70,7 @@ for _name, _description in [
     ("estate.staff_changed", "A staff member or posting was created or changed"),
     ("estate.prisoner_changed", "A prisoner or placement was created or changed"),
     ("estate.demo_seeded", "The fictional demo estate was built"),
+    ("audit.verification_requested", "Someone asked for the audit chain to be verified"),
     ("audit.verified", "The audit chain was verified"),
 ]:
     register_action(_name, _description)

@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from custodes.audit import views
 
 app_name = "audit"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.status, name="status"),
+    path("verify/", views.request_verification, name="verify"),
+    path("events/", views.events, name="events"),
+]

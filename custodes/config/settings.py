@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "custodes.estate",
     "custodes.accounts",
     "custodes.web",
+    "custodes.demo",
     "custodes.api",
 ]
 
@@ -157,7 +158,12 @@ AUTHENTICATION_BACKENDS = [
 ]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        # Not full_name: the validator compares the whole value too, and a long name shares enough letters
+        # with a long passphrase to refuse good ones.
+        "OPTIONS": {"user_attributes": ("username", "email")},
+    },
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
@@ -194,16 +200,20 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_CLIENT_IP_CALLABLE = "custodes.accounts.lockout.no_client_ip"
 AXES_LOCKOUT_CALLABLE = "custodes.accounts.lockout.locked_out_response"
 AXES_USERNAME_FORM_FIELD = "username"
+# Axes keeps the attempted username; store a keyed hash instead, since people type passwords into that box.
+AXES_USERNAME_CALLABLE = "custodes.accounts.lockout.lockout_key"
 AXES_VERBOSE = False
 # axes.W006 suggests locking by address too; this service deliberately never keeps addresses (see above).
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 # --- Security headers ----------------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "no-referrer"
+# Not "no-referrer": Chromium then sends "Origin: null" on form posts and CSRF protection rightly refuses them.
+# "same-origin" still sends nothing to any other site (decision 0006).
+SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-CONTENT_SECURITY_POLICY = {
+CONTENT_SECURITY_POLICY: dict[str, Any] = {
     "DIRECTIVES": {
         "default-src": ["'none'"],
         "script-src": ["'self'"],
@@ -242,7 +252,10 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("CUSTODES_STATIC_ROOT", VAR_DIR / "static"))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": VAR_DIR / "files"}},
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": VAR_DIR / "files"},
+    },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_MAX_AGE = 3600

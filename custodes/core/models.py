@@ -29,3 +29,21 @@ class DemoMarker(models.Model):
 
     def __str__(self) -> str:
         return f"demo estate (seed {self.seed})"
+
+
+class ReferenceCounter(models.Model):
+    """The last number issued for a prefix in a year, so references read R-2026-000123, C-2026-000045.
+
+    Incremented under a row lock in the caller's transaction (custodes.core.references), so numbers are unique
+    and, since a rolled-back transaction returns its number, without gaps.
+    """
+
+    prefix = models.CharField(max_length=4)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["prefix", "year"], name="reference_counter_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}-{self.year}: {self.last}"

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
 from custodes.core.roles import ROLE_DEFINITIONS, Role
@@ -61,6 +61,19 @@ def _no_establishment(_obj: Any) -> int | None:
 
 
 @dataclass(frozen=True)
+class Narrowing:
+    """A further condition on one role's grant: ``allows(user, obj)`` for one object, ``q(user)`` for a queryset.
+
+    For example, an establishment's triager sees reports at the establishment only when they were routed there
+    (staff corruption goes to the national team, never to the prison where the staff work). Both halves must
+    say the same thing; the generated permission tests check that they do.
+    """
+
+    allows: Callable[[Any, Any], bool]
+    q: Callable[[Any], Q]
+
+
+@dataclass(frozen=True)
 class Rule:
     """One action: who may take it, and how to find the establishment an object belongs to."""
 
@@ -76,6 +89,8 @@ class Rule:
     api_scope: str | None = None
     # Report or case content: never granted to roles that do not see content (the system administrator).
     content: bool = False
+    # Role-specific conditions on top of scope (see Narrowing); a role absent here has none.
+    narrowing: dict[Role, Narrowing] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -146,7 +161,8 @@ def decide(user: Any, action: str, obj: Any = None) -> Decision:
         return Decision.ALLOW
     establishment_id = rule_.establishment_of(obj)
     in_scope = any(
-        grant.national or (establishment_id is not None and grant.establishment_id == establishment_id)
+        (grant.national or (establishment_id is not None and grant.establishment_id == establishment_id))
+        and (grant.role not in rule_.narrowing or rule_.narrowing[grant.role].allows(user, obj))
         for grant in grants
     )
     if not in_scope:
@@ -170,14 +186,40 @@ def visible(user: Any, action: str) -> QuerySet[Any]:
     grants = _matching_grants(user, rule_)
     if not grants:
         return queryset.none()
-    if not any(grant.national for grant in grants):
-        if rule_.establishment_lookup is None:
-            return queryset.none()
-        establishment_ids = sorted({g.establishment_id for g in grants if g.establishment_id is not None})
-        queryset = queryset.filter(**{f"{rule_.establishment_lookup}__in": establishment_ids})
+    condition = _visible_condition(user, rule_, grants)
+    if condition is None:
+        return queryset.none()
+    if condition != Q():
+        queryset = queryset.filter(condition)
     for _hides, filter_out in _EXCLUSIONS.get(rule_.model, ()):
         queryset = filter_out(user, queryset)
     return queryset
+
+
+def _visible_condition(user: Any, rule_: Rule, grants: list[Grant]) -> Q | None:
+    """OR over the grants of (the grant's scope AND its role's narrowing); None when nothing can be visible.
+
+    An empty Q means "everything" (a national grant without narrowing), so the query stays a plain scan.
+    """
+    parts: list[Q] = []
+    for grant in grants:
+        if grant.national:
+            scope = Q()
+        elif rule_.establishment_lookup is None:
+            continue
+        else:
+            scope = Q(**{rule_.establishment_lookup: grant.establishment_id})
+        narrowing = rule_.narrowing.get(grant.role)
+        part = scope & narrowing.q(user) if narrowing is not None else scope
+        if part == Q():
+            return Q()
+        parts.append(part)
+    if not parts:
+        return None
+    combined = parts[0]
+    for part in parts[1:]:
+        combined |= part
+    return combined
 
 
 def require(user: Any, action: str, obj: Any = None) -> None:

@@ -13,6 +13,10 @@ from django.db.models import F, Q
 PRISON_NUMBER_PATTERN = r"^[A-Z][0-9]{4}[A-Z]{2}$"
 NOMIS_CODE_PATTERN = r"^[A-Z]{3}$"
 STAFF_NUMBER_PATTERN = r"^[A-Z0-9]{4,12}$"
+# Unit codes and cell labels appear in web addresses (/estate/establishments/WWI/units/A/cells/A-1-01), so they
+# are kept to letters, digits and a little punctuation: no spaces or slashes.
+UNIT_CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,11}$"
+CELL_LABEL_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,19}$"
 
 prison_number_validator = RegexValidator(
     PRISON_NUMBER_PATTERN, "Enter a prison number as one letter, four digits and two letters, like A1234BC."
@@ -20,6 +24,12 @@ prison_number_validator = RegexValidator(
 nomis_code_validator = RegexValidator(NOMIS_CODE_PATTERN, "Enter a NOMIS code as three capital letters, like WWI.")
 staff_number_validator = RegexValidator(
     STAFF_NUMBER_PATTERN, "Enter a staff number of 4 to 12 capital letters or digits."
+)
+unit_code_validator = RegexValidator(
+    UNIT_CODE_PATTERN, "Enter a unit code of up to 12 letters, digits, dots, dashes or underscores, like A or HB1."
+)
+cell_label_validator = RegexValidator(
+    CELL_LABEL_PATTERN, "Enter a cell label of up to 20 letters, digits, dots, dashes or underscores, like A-1-01."
 )
 
 
@@ -67,13 +77,16 @@ class Unit(models.Model):
     """A wing, house block or other residential unit."""
 
     establishment = models.ForeignKey(Establishment, on_delete=models.PROTECT, related_name="units")
-    code = models.CharField(max_length=12)
+    code = models.CharField(max_length=12, validators=[unit_code_validator])
     name = models.CharField(max_length=80)
     kind = models.CharField(max_length=20, choices=UnitKind.choices, default=UnitKind.WING)
 
     class Meta:
         ordering = ["establishment__name", "code"]
-        constraints = [models.UniqueConstraint(fields=["establishment", "code"], name="unit_code_unique_in_prison")]
+        constraints = [
+            models.UniqueConstraint(fields=["establishment", "code"], name="unit_code_unique_in_prison"),
+            models.CheckConstraint(condition=Q(code__regex=UNIT_CODE_PATTERN), name="unit_code_format"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name}, {self.establishment.code}"
@@ -82,7 +95,7 @@ class Unit(models.Model):
 class Cell(models.Model):
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="cells")
     establishment = models.ForeignKey(Establishment, on_delete=models.PROTECT, related_name="cells")
-    label = models.CharField(max_length=20)
+    label = models.CharField(max_length=20, validators=[cell_label_validator])
     certified_capacity = models.PositiveSmallIntegerField(
         help_text="Certified normal accommodation: how many the cell was built to hold uncrowded"
     )
@@ -93,6 +106,7 @@ class Cell(models.Model):
         ordering = ["label"]
         constraints = [
             models.UniqueConstraint(fields=["unit", "label"], name="cell_label_unique_in_unit"),
+            models.CheckConstraint(condition=Q(label__regex=CELL_LABEL_PATTERN), name="cell_label_format"),
             models.CheckConstraint(condition=Q(certified_capacity__gte=1), name="cell_cna_at_least_one"),
             models.CheckConstraint(
                 condition=Q(operational_capacity__gte=F("certified_capacity")), name="cell_op_cap_not_below_cna"
@@ -129,6 +143,7 @@ class StaffMember(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(staff_number__regex=STAFF_NUMBER_PATTERN), name="staff_number_format")
         ]
+        indexes = [models.Index(fields=["last_name", "first_name"], name="staff_name_idx")]
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name} ({self.staff_number})"
@@ -152,7 +167,12 @@ class Posting(models.Model):
             models.UniqueConstraint(
                 fields=["staff_member"], condition=Q(end_date__isnull=True), name="one_open_posting_per_staff"
             ),
+            # The natural key imports upsert by: dates are days, so one posting begins per person per day.
+            models.UniqueConstraint(fields=["staff_member", "start_date"], name="posting_start_unique"),
         ]
+
+    def __str__(self) -> str:
+        return f"posting from {self.start_date.isoformat()}"
 
 
 class Prisoner(models.Model):
@@ -169,8 +189,16 @@ class Prisoner(models.Model):
     class Meta:
         ordering = ["prison_number"]
         constraints = [
-            models.CheckConstraint(condition=Q(prison_number__regex=PRISON_NUMBER_PATTERN), name="prison_number_format")
+            models.CheckConstraint(
+                condition=Q(prison_number__regex=PRISON_NUMBER_PATTERN), name="prison_number_format"
+            ),
+            # A prisoner in a cell is in that cell's establishment (the service keeps them the same one).
+            models.CheckConstraint(
+                condition=Q(current_cell__isnull=True) | Q(current_establishment__isnull=False),
+                name="prisoner_cell_needs_establishment",
+            ),
         ]
+        indexes = [models.Index(fields=["last_name", "first_name"], name="prisoner_name_idx")]
 
     def __str__(self) -> str:
         return self.prison_number
@@ -195,4 +223,8 @@ class Placement(models.Model):
             models.UniqueConstraint(
                 fields=["prisoner"], condition=Q(end_date__isnull=True), name="one_open_placement_per_prisoner"
             ),
+            models.UniqueConstraint(fields=["prisoner", "start_date"], name="placement_start_unique"),
         ]
+
+    def __str__(self) -> str:
+        return f"placement from {self.start_date.isoformat()}"

@@ -14,9 +14,7 @@ _ACCOMMODATION = frozenset(
     {Role.GOVERNOR, Role.TRIAGER, Role.INVESTIGATOR, Role.COUNTER_CORRUPTION_LEAD, Role.INSPECTOR, Role.ANALYST}
 )
 # Named prisoners: monitors have the right to see any prisoner; analysts work with aggregates only.
-_PRISONERS = frozenset(
-    {Role.GOVERNOR, Role.TRIAGER, Role.INVESTIGATOR, Role.COUNTER_CORRUPTION_LEAD, Role.INSPECTOR}
-)
+_PRISONERS = frozenset({Role.GOVERNOR, Role.TRIAGER, Role.INVESTIGATOR, Role.COUNTER_CORRUPTION_LEAD, Role.INSPECTOR})
 # Named staff: those who manage them or investigate them.
 _STAFF = frozenset({Role.GOVERNOR, Role.INVESTIGATOR, Role.COUNTER_CORRUPTION_LEAD})
 
@@ -26,11 +24,11 @@ def _own_id(obj: Any) -> int | None:
 
 
 def _establishment_id(obj: Any) -> int | None:
-    return obj.establishment_id  # type: ignore[no-any-return]
+    return obj.establishment_id
 
 
 def _current_establishment_id(obj: Any) -> int | None:
-    return obj.current_establishment_id  # type: ignore[no-any-return]
+    return obj.current_establishment_id
 
 
 register(

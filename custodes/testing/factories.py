@@ -21,7 +21,16 @@ from custodes.estate.models import (
 )
 
 _FIRST = ["Alder", "Bramble", "Corin", "Dace", "Elowen", "Fenn", "Garnet", "Hollis", "Ives", "Juno"]
-_LAST = ["Ashgrove", "Brackwater", "Coldharbour", "Dunmere", "Elmscote", "Fallowfield", "Gorsebrook", "Hazeldean"]
+_LAST = [
+    "Ashgrove",
+    "Brackwater",
+    "Coldharbour",
+    "Dunmere",
+    "Elmscote",
+    "Fallowfield",
+    "Gorsebrook",
+    "Hazeldean",
+]
 
 
 def _code(n: int) -> str:
@@ -66,6 +75,7 @@ class CellFactory(factory.django.DjangoModelFactory):
 class StaffMemberFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = StaffMember
+        skip_postgeneration_save = True
 
     staff_number = factory.Sequence(lambda n: f"TS{n:06d}")
     first_name = factory.Sequence(lambda n: _FIRST[n % len(_FIRST)])
@@ -89,6 +99,7 @@ def _prison_number(n: int) -> str:
 class PrisonerFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Prisoner
+        skip_postgeneration_save = True
 
     prison_number = factory.Sequence(_prison_number)
     first_name = factory.Sequence(lambda n: _FIRST[(n * 7) % len(_FIRST)])

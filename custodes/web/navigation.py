@@ -23,6 +23,11 @@ class NavItem:
 # Later capabilities add their items here; each is shown only where the policy allows its action.
 NAV_ITEMS: list[NavItem] = [
     NavItem("Home", "web:home", None),
+    NavItem("Establishments", "estate:establishment-list", "estate.view_establishment"),
+    NavItem("Prisoners", "estate:prisoner-list", "estate.view_prisoner"),
+    NavItem("Staff", "estate:staff-list", "estate.view_staff"),
+    NavItem("Accounts", "accounts:account-list", "accounts.manage"),
+    NavItem("Audit", "audit:status", "audit.view_status"),
 ]
 
 

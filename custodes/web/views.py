@@ -54,7 +54,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
             healthy = False
     else:
         checks["migrations"] = "unknown"
-    return JsonResponse({"status": "ok" if healthy else "unavailable", "checks": checks}, status=200 if healthy else 503)
+    return JsonResponse(
+        {"status": "ok" if healthy else "unavailable", "checks": checks}, status=200 if healthy else 503
+    )
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
@@ -62,7 +64,9 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 
 
 def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "web/error.html", {"status": 403, "title": "You do not have access to this page"}, status=403)
+    return render(
+        request, "web/error.html", {"status": 403, "title": "You do not have access to this page"}, status=403
+    )
 
 
 def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -71,5 +75,8 @@ def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 def error_500(request: HttpRequest) -> HttpResponse:
     return render(
-        request, "web/error.html", {"status": 500, "title": "Sorry, there is a problem with the service"}, status=500
+        request,
+        "web/error.html",
+        {"status": 500, "title": "Sorry, there is a problem with the service"},
+        status=500,
     )

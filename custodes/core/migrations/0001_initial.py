@@ -4,22 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='DemoMarker',
+            name="DemoMarker",
             fields=[
-                ('id', models.PositiveSmallIntegerField(default=1, editable=False, primary_key=True, serialize=False)),
-                ('seed', models.IntegerField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.PositiveSmallIntegerField(default=1, editable=False, primary_key=True, serialize=False),
+                ),
+                ("seed", models.IntegerField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'constraints': [models.CheckConstraint(condition=models.Q(('id', 1)), name='demo_marker_single_row')],
+                "constraints": [models.CheckConstraint(condition=models.Q(("id", 1)), name="demo_marker_single_row")],
             },
         ),
     ]

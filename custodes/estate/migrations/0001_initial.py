@@ -6,156 +6,359 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Establishment',
+            name="Establishment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=3, unique=True, validators=[django.core.validators.RegexValidator('^[A-Z]{3}$', 'Enter a NOMIS code as three capital letters, like WWI.')], verbose_name='NOMIS code')),
-                ('name', models.CharField(max_length=120, unique=True)),
-                ('category', models.CharField(choices=[('high_security', 'High security'), ('cat_b_local', 'Category B local'), ('cat_b_trainer', 'Category B trainer'), ('cat_c', 'Category C'), ('cat_d', 'Category D open'), ('female_closed', 'Female closed'), ('female_open', 'Female open'), ('yoi', 'Young offender institution')], max_length=20)),
-                ('region', models.CharField(max_length=80)),
-                ('in_use_cna', models.PositiveIntegerField(help_text='Certified normal accommodation in use', verbose_name='in-use CNA')),
-                ('operational_capacity', models.PositiveIntegerField()),
-                ('is_active', models.BooleanField(default=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=3,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[A-Z]{3}$", "Enter a NOMIS code as three capital letters, like WWI."
+                            )
+                        ],
+                        verbose_name="NOMIS code",
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, unique=True)),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("high_security", "High security"),
+                            ("cat_b_local", "Category B local"),
+                            ("cat_b_trainer", "Category B trainer"),
+                            ("cat_c", "Category C"),
+                            ("cat_d", "Category D open"),
+                            ("female_closed", "Female closed"),
+                            ("female_open", "Female open"),
+                            ("yoi", "Young offender institution"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("region", models.CharField(max_length=80)),
+                (
+                    "in_use_cna",
+                    models.PositiveIntegerField(
+                        help_text="Certified normal accommodation in use", verbose_name="in-use CNA"
+                    ),
+                ),
+                ("operational_capacity", models.PositiveIntegerField()),
+                ("is_active", models.BooleanField(default=True)),
             ],
             options={
-                'ordering': ['name'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('in_use_cna__gt', 0)), name='establishment_cna_positive'), models.CheckConstraint(condition=models.Q(('operational_capacity__gt', 0)), name='establishment_op_cap_positive'), models.CheckConstraint(condition=models.Q(('code__regex', '^[A-Z]{3}$')), name='establishment_code_format')],
+                "ordering": ["name"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("in_use_cna__gt", 0)), name="establishment_cna_positive"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("operational_capacity__gt", 0)), name="establishment_op_cap_positive"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("code__regex", "^[A-Z]{3}$")), name="establishment_code_format"
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Cell',
+            name="Cell",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('label', models.CharField(max_length=20)),
-                ('certified_capacity', models.PositiveSmallIntegerField(help_text='Certified normal accommodation: how many the cell was built to hold uncrowded')),
-                ('operational_capacity', models.PositiveSmallIntegerField(help_text='The most it may hold')),
-                ('in_use', models.BooleanField(default=True)),
-                ('establishment', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cells', to='estate.establishment')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("label", models.CharField(max_length=20)),
+                (
+                    "certified_capacity",
+                    models.PositiveSmallIntegerField(
+                        help_text="Certified normal accommodation: how many the cell was built to hold uncrowded"
+                    ),
+                ),
+                ("operational_capacity", models.PositiveSmallIntegerField(help_text="The most it may hold")),
+                ("in_use", models.BooleanField(default=True)),
+                (
+                    "establishment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="cells", to="estate.establishment"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['label'],
+                "ordering": ["label"],
             },
         ),
         migrations.CreateModel(
-            name='Prisoner',
+            name="Prisoner",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('prison_number', models.CharField(max_length=7, unique=True, validators=[django.core.validators.RegexValidator('^[A-Z][0-9]{4}[A-Z]{2}$', 'Enter a prison number as one letter, four digits and two letters, like A1234BC.')])),
-                ('first_name', models.CharField(max_length=60)),
-                ('last_name', models.CharField(max_length=60)),
-                ('current_cell', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='current_occupants', to='estate.cell')),
-                ('current_establishment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='current_prisoners', to='estate.establishment')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "prison_number",
+                    models.CharField(
+                        max_length=7,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[A-Z][0-9]{4}[A-Z]{2}$",
+                                "Enter a prison number as one letter, four digits and two letters, like A1234BC.",
+                            )
+                        ],
+                    ),
+                ),
+                ("first_name", models.CharField(max_length=60)),
+                ("last_name", models.CharField(max_length=60)),
+                (
+                    "current_cell",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="current_occupants",
+                        to="estate.cell",
+                    ),
+                ),
+                (
+                    "current_establishment",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="current_prisoners",
+                        to="estate.establishment",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['prison_number'],
+                "ordering": ["prison_number"],
             },
         ),
         migrations.CreateModel(
-            name='Placement',
+            name="Placement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('start_date', models.DateField()),
-                ('end_date', models.DateField(blank=True, null=True)),
-                ('cell', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='placements', to='estate.cell')),
-                ('establishment', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='placements', to='estate.establishment')),
-                ('prisoner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='placements', to='estate.prisoner')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("start_date", models.DateField()),
+                ("end_date", models.DateField(blank=True, null=True)),
+                (
+                    "cell",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="placements",
+                        to="estate.cell",
+                    ),
+                ),
+                (
+                    "establishment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="placements",
+                        to="estate.establishment",
+                    ),
+                ),
+                (
+                    "prisoner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="placements", to="estate.prisoner"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-start_date'],
+                "ordering": ["-start_date"],
             },
         ),
         migrations.CreateModel(
-            name='StaffMember',
+            name="StaffMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('staff_number', models.CharField(max_length=12, unique=True, validators=[django.core.validators.RegexValidator('^[A-Z0-9]{4,12}$', 'Enter a staff number of 4 to 12 capital letters or digits.')])),
-                ('first_name', models.CharField(max_length=60)),
-                ('last_name', models.CharField(max_length=60)),
-                ('grade', models.CharField(choices=[('osg', 'Operational support grade'), ('band3', 'Prison officer (band 3)'), ('band4', 'Supervising officer (band 4)'), ('band5', 'Custodial manager (band 5)'), ('band7', 'Manager (band 7 and above)'), ('governor', 'Governing governor'), ('healthcare', 'Healthcare staff'), ('contractor', 'Contractor'), ('other', 'Other')], max_length=20)),
-                ('current_establishment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='current_staff', to='estate.establishment')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "staff_number",
+                    models.CharField(
+                        max_length=12,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[A-Z0-9]{4,12}$", "Enter a staff number of 4 to 12 capital letters or digits."
+                            )
+                        ],
+                    ),
+                ),
+                ("first_name", models.CharField(max_length=60)),
+                ("last_name", models.CharField(max_length=60)),
+                (
+                    "grade",
+                    models.CharField(
+                        choices=[
+                            ("osg", "Operational support grade"),
+                            ("band3", "Prison officer (band 3)"),
+                            ("band4", "Supervising officer (band 4)"),
+                            ("band5", "Custodial manager (band 5)"),
+                            ("band7", "Manager (band 7 and above)"),
+                            ("governor", "Governing governor"),
+                            ("healthcare", "Healthcare staff"),
+                            ("contractor", "Contractor"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "current_establishment",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="current_staff",
+                        to="estate.establishment",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['last_name', 'first_name', 'staff_number'],
+                "ordering": ["last_name", "first_name", "staff_number"],
             },
         ),
         migrations.CreateModel(
-            name='Unit',
+            name="Unit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=12)),
-                ('name', models.CharField(max_length=80)),
-                ('kind', models.CharField(choices=[('wing', 'Wing'), ('house_block', 'House block'), ('segregation', 'Segregation unit'), ('healthcare', 'Healthcare unit'), ('other', 'Other')], default='wing', max_length=20)),
-                ('establishment', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='units', to='estate.establishment')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(max_length=12)),
+                ("name", models.CharField(max_length=80)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("wing", "Wing"),
+                            ("house_block", "House block"),
+                            ("segregation", "Segregation unit"),
+                            ("healthcare", "Healthcare unit"),
+                            ("other", "Other"),
+                        ],
+                        default="wing",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "establishment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="units", to="estate.establishment"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['establishment__name', 'code'],
+                "ordering": ["establishment__name", "code"],
             },
         ),
         migrations.CreateModel(
-            name='Posting',
+            name="Posting",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('start_date', models.DateField()),
-                ('end_date', models.DateField(blank=True, null=True)),
-                ('establishment', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='postings', to='estate.establishment')),
-                ('staff_member', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='postings', to='estate.staffmember')),
-                ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='postings', to='estate.unit')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("start_date", models.DateField()),
+                ("end_date", models.DateField(blank=True, null=True)),
+                (
+                    "establishment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="postings", to="estate.establishment"
+                    ),
+                ),
+                (
+                    "staff_member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="postings", to="estate.staffmember"
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="postings",
+                        to="estate.unit",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-start_date'],
+                "ordering": ["-start_date"],
             },
         ),
         migrations.AddField(
-            model_name='cell',
-            name='unit',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cells', to='estate.unit'),
+            model_name="cell",
+            name="unit",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="cells", to="estate.unit"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='prisoner',
-            constraint=models.CheckConstraint(condition=models.Q(('prison_number__regex', '^[A-Z][0-9]{4}[A-Z]{2}$')), name='prison_number_format'),
+            model_name="prisoner",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("prison_number__regex", "^[A-Z][0-9]{4}[A-Z]{2}$")), name="prison_number_format"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='placement',
-            constraint=models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('end_date__gte', models.F('start_date')), _connector='OR'), name='placement_dates_ordered'),
+            model_name="placement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end_date__isnull", True), ("end_date__gte", models.F("start_date")), _connector="OR"
+                ),
+                name="placement_dates_ordered",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='placement',
-            constraint=models.UniqueConstraint(condition=models.Q(('end_date__isnull', True)), fields=('prisoner',), name='one_open_placement_per_prisoner'),
+            model_name="placement",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("end_date__isnull", True)),
+                fields=("prisoner",),
+                name="one_open_placement_per_prisoner",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='staffmember',
-            constraint=models.CheckConstraint(condition=models.Q(('staff_number__regex', '^[A-Z0-9]{4,12}$')), name='staff_number_format'),
+            model_name="staffmember",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("staff_number__regex", "^[A-Z0-9]{4,12}$")), name="staff_number_format"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='unit',
-            constraint=models.UniqueConstraint(fields=('establishment', 'code'), name='unit_code_unique_in_prison'),
+            model_name="unit",
+            constraint=models.UniqueConstraint(fields=("establishment", "code"), name="unit_code_unique_in_prison"),
         ),
         migrations.AddConstraint(
-            model_name='posting',
-            constraint=models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('end_date__gte', models.F('start_date')), _connector='OR'), name='posting_dates_ordered'),
+            model_name="posting",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end_date__isnull", True), ("end_date__gte", models.F("start_date")), _connector="OR"
+                ),
+                name="posting_dates_ordered",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='posting',
-            constraint=models.UniqueConstraint(condition=models.Q(('end_date__isnull', True)), fields=('staff_member',), name='one_open_posting_per_staff'),
+            model_name="posting",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("end_date__isnull", True)),
+                fields=("staff_member",),
+                name="one_open_posting_per_staff",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='cell',
-            constraint=models.UniqueConstraint(fields=('unit', 'label'), name='cell_label_unique_in_unit'),
+            model_name="cell",
+            constraint=models.UniqueConstraint(fields=("unit", "label"), name="cell_label_unique_in_unit"),
         ),
         migrations.AddConstraint(
-            model_name='cell',
-            constraint=models.CheckConstraint(condition=models.Q(('certified_capacity__gte', 1)), name='cell_cna_at_least_one'),
+            model_name="cell",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("certified_capacity__gte", 1)), name="cell_cna_at_least_one"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='cell',
-            constraint=models.CheckConstraint(condition=models.Q(('operational_capacity__gte', models.F('certified_capacity'))), name='cell_op_cap_not_below_cna'),
+            model_name="cell",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("operational_capacity__gte", models.F("certified_capacity"))),
+                name="cell_op_cap_not_below_cna",
+            ),
         ),
     ]

@@ -27,6 +27,8 @@ class SignInForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
+        self.helper.form_tag = False  # the template writes the <form>, with its CSRF token and next field
+        self.helper.disable_csrf = True
         self.helper.layout = Layout(
             Field.text("username", field_width=20),
             Field.text("password", field_width=20),
@@ -42,14 +44,14 @@ class CodeForm(forms.Form):
         help_text="The 6-digit number your authenticator app shows now, for example 123456",
         max_length=12,
         error_messages={"required": "Enter the 6-digit code from your authenticator app"},
-        widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
-        ),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}),
     )
 
     def __init__(self, *args: Any, submit_label: str = "Continue", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
         self.helper.layout = Layout(
             Field.text("code", field_width=5, label_size=Size.SMALL),
             Submit("submit", submit_label),

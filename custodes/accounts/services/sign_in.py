@@ -1,4 +1,5 @@
-"""Every change to accounts, roles, second factors and API tokens: atomic, audited, actor first."""
+"""The steps of one sign-in: the password opens a session that can reach only the second-factor pages; a code
+from a confirmed authenticator (or, the first time, setting one up) completes it. Sign-out ends it."""
 
 from __future__ import annotations
 
@@ -23,7 +24,14 @@ def begin_sign_in(request: HttpRequest, *, user: User) -> None:
 
 
 def confirmed_device(user: User) -> TOTPDevice | None:
-    return TOTPDevice.objects.devices_for_user(user, confirmed=True).first()  # type: ignore[no-any-return]
+    return TOTPDevice.objects.devices_for_user(user, confirmed=True).first()
+
+
+def _complete(request: HttpRequest, device: TOTPDevice) -> None:
+    otp_login(request, device)
+    # The session now carries more privilege than the password alone gave it: give it a new key, so that a key
+    # seen before this point (a shared terminal, a proxy log) is worth nothing.
+    request.session.cycle_key()
 
 
 @transaction.atomic
@@ -34,7 +42,7 @@ def verify_second_factor(request: HttpRequest, *, actor: User, code: str) -> boo
         return False
     allowed, _why = device.verify_is_allowed()
     if allowed and device.verify_token(code):
-        otp_login(request, device)
+        _complete(request, device)
         audit.record("auth.sign_in", actor=actor, target=actor, detail={"second_factor": "totp"})
         return True
     audit.record("auth.second_factor_failed", actor=actor, target=actor, detail={"throttled": not allowed})
@@ -60,7 +68,7 @@ def confirm_enrolment(request: HttpRequest, *, actor: User, code: str) -> bool:
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     audit.record("accounts.two_factor_enrolled", actor=actor, target=actor)
-    otp_login(request, device)
+    _complete(request, device)
     audit.record("auth.sign_in", actor=actor, target=actor, detail={"second_factor": "totp", "enrolled": True})
     return True
 

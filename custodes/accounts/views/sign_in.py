@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import io
+from typing import Any
 
 import segno
 from django.contrib.auth import authenticate
@@ -19,26 +20,40 @@ from custodes.accounts.forms import CodeForm, SignInForm
 from custodes.accounts.models import User
 
 
+def _is_verified(user: Any) -> bool:
+    # django-otp's middleware gives every request's user is_verified(); anonymous users are never verified.
+    return bool(user.is_authenticated and getattr(user, "is_verified", lambda: False)())
+
+
 def _next_url(request: HttpRequest) -> str:
     candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(candidate, {request.get_host()}, require_https=request.is_secure()):
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, {request.get_host()}, require_https=request.is_secure()
+    ):
         return candidate
     return "/"
+
+
+def _after_sign_in(request: HttpRequest, user: User) -> HttpResponse:
+    if user.must_change_password:
+        # Keep where they were going for after the new password (the change-password page sends them on).
+        return redirect("accounts:change-password")
+    return redirect(request.session.pop("custodes_next", "/"))
 
 
 @sensitive_post_parameters("password")
 @never_cache
 @require_http_methods(["GET", "POST"])
 def sign_in(request: HttpRequest) -> HttpResponse:
-    if request.user.is_authenticated and request.user.is_verified():  # type: ignore[union-attr]
+    if _is_verified(request.user):
         return redirect(_next_url(request))
-    form = SignInForm(request.POST or None)
+    form = SignInForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        user = authenticate(
-            request, username=form.cleaned_data["username"], password=form.cleaned_data["password"]
-        )
+        user = authenticate(request, username=form.cleaned_data["username"], password=form.cleaned_data["password"])
         if getattr(request, "axes_locked_out", False):
             return render(request, "accounts/locked_out.html", status=429)
+        # A service account never holds a usable password (a database constraint), so authenticate() already
+        # refuses it; the check here keeps that true even if the constraint were ever lost.
         if isinstance(user, User) and user.is_active and not user.is_service_account:
             services.begin_sign_in(request, user=user)
             request.session["custodes_next"] = _next_url(request)
@@ -53,14 +68,14 @@ def second_factor(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not isinstance(user, User):
         return redirect("accounts:sign-in")
-    if user.is_verified():  # type: ignore[attr-defined]
+    if _is_verified(user):
         return redirect("/")
     if services.confirmed_device(user) is None:
         return redirect("accounts:set-up-authenticator")
-    form = CodeForm(request.POST or None)
+    form = CodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         if services.verify_second_factor(request, actor=user, code=form.cleaned_data["code"]):
-            return redirect(request.session.pop("custodes_next", "/"))
+            return _after_sign_in(request, user)
         form.add_error("code", "The code is not right. Enter the code your app shows now")
     return render(request, "accounts/second_factor.html", {"form": form})
 
@@ -80,10 +95,10 @@ def set_up_authenticator(request: HttpRequest) -> HttpResponse:
     if services.confirmed_device(user) is not None:
         return redirect("accounts:second-factor")
     device = services.pending_device(user)
-    form = CodeForm(request.POST or None, submit_label="Finish setting up")
+    form = CodeForm(request.POST if request.method == "POST" else None, submit_label="Finish setting up")
     if request.method == "POST" and form.is_valid():
         if services.confirm_enrolment(request, actor=user, code=form.cleaned_data["code"]):
-            return redirect(request.session.pop("custodes_next", "/"))
+            return _after_sign_in(request, user)
         form.add_error("code", "The code is not right. Check the app is set up with the key below, then try again")
     secret = base64.b32encode(device.bin_key).decode().rstrip("=")
     context = {

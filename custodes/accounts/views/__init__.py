@@ -1,0 +1,1 @@
+"""Pages: signing in and out, your own account, account administration and API tokens."""
