@@ -43,6 +43,7 @@ $(STATIC_BUILD)/.built: frontend/node_modules/.installed frontend/build.sh $(wil
 static: $(STATIC_BUILD)/.built
 
 setup: $(VENV)/.main-installed static
+	$(BIN)/custodes compilemessages --ignore=.venv --ignore=frontend --verbosity 0
 	$(BIN)/custodes collectstatic --noinput --verbosity 0
 
 setup-dev: setup $(VENV)/.dev-installed

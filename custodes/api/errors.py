@@ -32,12 +32,23 @@ _STATUS_CODES = {
 }
 
 
+def _field_name(loc: Any) -> str:
+    """The field's dotted name. django-ninja gives ("body", <parameter>, field...) for a JSON body and ("query",
+    field) for query parameters: drop those prefixes by position, never by name, as a field may well be called
+    "body" (a message's text)."""
+    parts = [str(part) for part in loc]
+    if parts[:1] == ["body"]:
+        parts = parts[2:]
+    elif parts[:1] and parts[0] in ("query", "path", "header", "cookie", "form", "file"):
+        parts = parts[1:]
+    return ".".join(parts)
+
+
 def _field_details(exc: ValidationError) -> list[dict[str, Any]]:
-    details = []
-    for error in exc.errors:
-        location = [str(part) for part in error.get("loc", ()) if part not in ("body", "payload", "query")]
-        details.append({"field": ".".join(location), "message": str(error.get("msg", "is not valid"))})
-    return details
+    return [
+        {"field": _field_name(error.get("loc", ())), "message": str(error.get("msg", "is not valid"))}
+        for error in exc.errors
+    ]
 
 
 def install(api: NinjaAPI) -> None:

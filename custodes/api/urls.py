@@ -12,6 +12,7 @@ from ninja.openapi.views import openapi_json
 from custodes.api import errors
 from custodes.api.auth import API_AUTH
 from custodes.estate.api import router as estate_router
+from custodes.reporting.api import router as reporting_router
 
 
 def _docs_for_signed_in(view: Any) -> Any:
@@ -38,6 +39,8 @@ api = NinjaAPI(
 )
 errors.install(api)
 api.add_router("/estate", estate_router)
+# /taxonomy and /reports...: public intake and follow-up for kiosks and hotline systems, and the handlers' inbox.
+api.add_router("/", reporting_router)
 
 
 @api.get("/whoami", summary="The account this request acts as, and its roles", tags=["accounts"])

@@ -15,6 +15,7 @@ _FILE_NAMES = {
     "CUSTODES_SECRET_KEY": "secret_key",
     "CUSTODES_DATA_KEYS": "data_keys",
     "CUSTODES_AUDIT_KEY": "audit_key",
+    "CUSTODES_LOOKUP_KEY": "lookup_key",
 }
 
 

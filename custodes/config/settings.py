@@ -49,6 +49,8 @@ SECRET_KEY = _secret("CUSTODES_SECRET_KEY", generator="django-secret")
 DATA_KEYS = _secret("CUSTODES_DATA_KEYS", generator="data-keys")
 # The audit chain's HMAC key. Never stored in the database: see custodes/audit/chain.py.
 AUDIT_KEY = _secret("CUSTODES_AUDIT_KEY", generator="audit-key")
+# The key for keyed look-ups: receipts, and the tag that lets staff list their own reports (reporting/keys.py).
+LOOKUP_KEY = _secret("CUSTODES_LOOKUP_KEY", generator="audit-key")
 
 _LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
 ALLOWED_HOSTS = env.csv("CUSTODES_ALLOWED_HOSTS", default=[] if PRODUCTION else _LOOPBACK_HOSTS)
@@ -75,6 +77,7 @@ INSTALLED_APPS = [
     "custodes.estate",
     "custodes.accounts",
     "custodes.web",
+    "custodes.reporting",
     "custodes.demo",
     "custodes.api",
 ]
@@ -87,6 +90,8 @@ MIDDLEWARE = [
     "custodes.core.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # /report pages: language per request from ?lang=, no cookies in or out (custodes/reporting/public/language.py).
+    "custodes.reporting.public.language.PublicPagesMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -259,6 +264,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_MAX_AGE = 3600
+# Locally, serve straight from the apps' static folders too, so a fresh build shows without collectstatic.
+WHITENOISE_USE_FINDERS = not PRODUCTION
 # Branding: GDS Transport and the crown are for services on GOV.UK only (DESIGN.md §5), so they are opt-in.
 CUSTODES_GOVUK_BRANDING = env.boolean("CUSTODES_GOVUK_BRANDING", default=False)
 CUSTODES_SERVICE_NAME = OTP_TOTP_ISSUER
@@ -266,6 +273,25 @@ CUSTODES_PHASE = env.string("CUSTODES_PHASE", default="beta")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
+
+# --- Reporting ----------------------------------------------------------------------------------------------
+CUSTODES_UPLOAD_MAX_MB = env.integer("CUSTODES_UPLOAD_MAX_MB", default=50)
+CUSTODES_UPLOAD_MAX_FILES = env.integer("CUSTODES_UPLOAD_MAX_FILES", default=5)
+# Requests may carry every file of a report at once; Django must not refuse them before our own checks can say
+# which file is too large.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Stored files are ciphertext, but still nobody else's business on the host.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+CUSTODES_ACKNOWLEDGE_WITHIN_DAYS = env.integer("CUSTODES_ACKNOWLEDGE_WITHIN_DAYS", default=7)
+CUSTODES_FEEDBACK_WITHIN_MONTHS = env.integer("CUSTODES_FEEDBACK_WITHIN_MONTHS", default=3)
+# Failed receipt look-ups allowed per minute across the whole service (no addresses are kept to count by).
+CUSTODES_RECEIPT_GUESS_LIMIT = env.integer("CUSTODES_RECEIPT_GUESS_LIMIT", default=60)
+# The public journey keeps its answers in the page, sealed, for this long after the last page (web)...
+CUSTODES_PUBLIC_JOURNEY_MINUTES = env.integer("CUSTODES_PUBLIC_JOURNEY_MINUTES", default=120)
+# ...and a wing kiosk wipes itself back to the start after this long without a touch.
+CUSTODES_KIOSK_IDLE_SECONDS = env.integer("CUSTODES_KIOSK_IDLE_SECONDS", default=120)
 
 # --- Background tasks ----------------------------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}

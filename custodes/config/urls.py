@@ -9,6 +9,9 @@ urlpatterns = [
     path("", include("custodes.accounts.urls")),
     path("estate/", include("custodes.estate.urls")),
     path("audit/", include("custodes.audit.urls")),
+    path("reports/", include("custodes.reporting.handling.urls")),
+    # The public reporting journey, follow-up and kiosk, at /report and /report/... (no account, no cookies).
+    path("", include("custodes.reporting.public.urls")),
     path("", include("custodes.web.urls")),
 ]
 

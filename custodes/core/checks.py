@@ -17,13 +17,17 @@ def check_keys(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
         parse_master_keys(str(settings.DATA_KEYS))
     except KeyConfigurationError as exc:
         problems.append(Error(f"CUSTODES_DATA_KEYS: {exc}", id="custodes.E001"))
-    raw = str(settings.AUDIT_KEY).strip()
-    try:
-        audit_key_length = len(bytes.fromhex(raw))
-    except ValueError:
-        audit_key_length = len(raw.encode())
-    if audit_key_length < 32:
-        problems.append(Error("CUSTODES_AUDIT_KEY must hold at least 32 bytes (64 hex digits).", id="custodes.E002"))
+    for variable, value, check_id in (
+        ("CUSTODES_AUDIT_KEY", settings.AUDIT_KEY, "custodes.E002"),
+        ("CUSTODES_LOOKUP_KEY", settings.LOOKUP_KEY, "custodes.E003"),
+    ):
+        raw = str(value).strip()
+        try:
+            length = len(bytes.fromhex(raw))
+        except ValueError:
+            length = len(raw.encode())
+        if length < 32:
+            problems.append(Error(f"{variable} must hold at least 32 bytes (64 hex digits).", id=check_id))
     return problems
 
 

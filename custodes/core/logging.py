@@ -57,6 +57,12 @@ def configure_logging(*, level: str = "INFO") -> None:
                 "django.server": {"level": "WARNING"},
                 "django.db.backends": {"level": "WARNING"},
                 "axes": {"level": "WARNING"},
+                # pypdf's repair messages can quote bytes from a reporter's file.
+                "pypdf": {"level": "ERROR"},
+                # At DEBUG these would log a template's whole context (a narrative) and a photo's EXIF (GPS,
+                # names): never below INFO, whatever CUSTODES_LOG_LEVEL says.
+                "django.template": {"level": "INFO"},
+                "PIL": {"level": "INFO"},
             },
         }
     )

@@ -91,9 +91,13 @@ class Rule:
     content: bool = False
     # Role-specific conditions on top of scope (see Narrowing); a role absent here has none.
     narrowing: dict[Role, Narrowing] = field(default_factory=dict)
+    # The narrowing alone decides, wherever the grant is held (e.g. "reports you filed", at any prison).
+    ignores_scope: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        if self.ignores_scope and set(self.roles) - set(self.narrowing):
+            raise ValueError(f"{self.action}: a rule that ignores scope must narrow every role it grants")
         if self.content:
             blind = sorted(r.value for r in self.roles if not ROLE_DEFINITIONS[r].sees_content)
             if blind:
@@ -161,7 +165,11 @@ def decide(user: Any, action: str, obj: Any = None) -> Decision:
         return Decision.ALLOW
     establishment_id = rule_.establishment_of(obj)
     in_scope = any(
-        (grant.national or (establishment_id is not None and grant.establishment_id == establishment_id))
+        (
+            grant.national
+            or rule_.ignores_scope
+            or (establishment_id is not None and grant.establishment_id == establishment_id)
+        )
         and (grant.role not in rule_.narrowing or rule_.narrowing[grant.role].allows(user, obj))
         for grant in grants
     )
@@ -203,7 +211,7 @@ def _visible_condition(user: Any, rule_: Rule, grants: list[Grant]) -> Q | None:
     """
     parts: list[Q] = []
     for grant in grants:
-        if grant.national:
+        if grant.national or rule_.ignores_scope:
             scope = Q()
         elif rule_.establishment_lookup is None:
             continue

@@ -26,17 +26,28 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("Establishments", "estate:establishment-list", "estate.view_establishment"),
     NavItem("Prisoners", "estate:prisoner-list", "estate.view_prisoner"),
     NavItem("Staff", "estate:staff-list", "estate.view_staff"),
+    NavItem("Reports", "reports:inbox", "reporting.view_report"),
+    NavItem("Make a report", "reports:new", "reporting.file"),
+    NavItem("Your reports", "reports:mine", "reporting.view_own"),
+    NavItem("Report categories", "reports:category-list", "reporting.manage_taxonomy"),
     NavItem("Accounts", "accounts:account-list", "accounts.manage"),
     NavItem("Audit", "audit:status", "audit.view_status"),
 ]
 
 
 def items_for(user: Any, current_path: str) -> list[dict[str, Any]]:
-    items = []
+    items: list[dict[str, Any]] = []
     for item in NAV_ITEMS:
         if item.action is not None and not policy.can(user, item.action):
             continue
         href = item.href()
-        active = current_path == href if href == "/" else current_path.startswith(href)
-        items.append({"text": item.label, "href": href, "active": active})
+        matches = current_path == href if href == "/" else current_path.startswith(href)
+        items.append({"text": item.label, "href": href, "active": matches})
+    # One item is current: the one whose address matches most closely (/reports/new is "Make a report", not the
+    # "Reports" inbox at /reports/ that it sits under).
+    matching = [entry for entry in items if entry["active"]]
+    if len(matching) > 1:
+        closest = max(matching, key=lambda entry: len(entry["href"]))
+        for entry in matching:
+            entry["active"] = entry is closest
     return items

@@ -46,7 +46,7 @@ def test_a_new_starter_signs_in_with_the_one_time_password_and_must_replace_it(c
     response = _first_sign_in(client, "elowen", one_time)
 
     assert response["Location"] == "/account/password"
-    for path in ("/", "/privacy", "/accounts/"):
+    for path in ("/", "/reports/new", "/accounts/"):
         assert client.get(path)["Location"] == "/account/password", path
     api = client.get("/api/v1/whoami")
     assert api.status_code == 403

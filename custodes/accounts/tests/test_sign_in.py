@@ -227,7 +227,7 @@ def test_an_authenticated_but_unverified_session_reaches_nothing_else(client: Cl
     user = persona(Role.SYSTEM_ADMINISTRATOR)
     authenticator(user)
     sign_in(client, user.username)
-    for path in ("/", "/accounts/", f"/accounts/{user.pk}", "/account/password", "/privacy"):
+    for path in ("/", "/accounts/", f"/accounts/{user.pk}", "/account/password", "/reports/mine"):
         response = client.get(path)
         assert response.status_code == 302, path
         assert response["Location"] == "/sign-in/code", path

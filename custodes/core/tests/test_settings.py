@@ -25,6 +25,7 @@ def _production_env(tmp_path: Path, **overrides: str) -> dict[str, str]:
         CUSTODES_SECRET_KEY=secrets.token_urlsafe(60),
         CUSTODES_DATA_KEYS=f"k1:{base64.b64encode(os.urandom(32)).decode()}",
         CUSTODES_AUDIT_KEY=secrets.token_hex(32),
+        CUSTODES_LOOKUP_KEY=secrets.token_hex(32),
         CUSTODES_ALLOWED_HOSTS="custodes.example.org",
         CUSTODES_DATABASE_URL=f"sqlite:///{tmp_path / 'prod.sqlite3'}",
         CUSTODES_VAR_DIR=str(tmp_path / "var"),
@@ -43,7 +44,9 @@ def test_deploy_check_is_clean_with_production_settings(tmp_path: Path):
     assert "no issues" in result.stdout
 
 
-@pytest.mark.parametrize("missing", ["CUSTODES_SECRET_KEY", "CUSTODES_DATA_KEYS", "CUSTODES_AUDIT_KEY"])
+@pytest.mark.parametrize(
+    "missing", ["CUSTODES_SECRET_KEY", "CUSTODES_DATA_KEYS", "CUSTODES_AUDIT_KEY", "CUSTODES_LOOKUP_KEY"]
+)
 def test_production_refuses_to_start_without_each_secret(tmp_path: Path, missing: str):
     env = _production_env(tmp_path)
     del env[missing]
@@ -66,7 +69,7 @@ def test_local_mode_generates_keys_once_into_var(tmp_path: Path):
     env.update(CUSTODES_VAR_DIR=str(tmp_path / "var"), CUSTODES_DATABASE_URL=f"sqlite:///{tmp_path / 'l.sqlite3'}")
     assert _run(env, "check").returncode == 0
     var = tmp_path / "var"
-    first = {name: (var / name).read_text() for name in ("secret_key", "data_keys", "audit_key")}
+    first = {name: (var / name).read_text() for name in ("secret_key", "data_keys", "audit_key", "lookup_key")}
     assert all(first.values())
     assert oct((var / "audit_key").stat().st_mode & 0o777) == "0o600"
     assert _run(env, "check").returncode == 0

@@ -1,0 +1,50 @@
+"""What cleaning can take away from a file: the words stored in Attachment.metadata_removed and shown to handlers.
+
+One vocabulary for every type, so that handlers (and anyone counting) see the same words for the same thing.
+"""
+
+from __future__ import annotations
+
+GPS = "GPS position"
+CAMERA = "camera make and model"
+SERIAL = "camera or device serial number"
+DATE_TAKEN = "date taken"
+RECORDING_TIME = "date and time of recording"
+AUTHOR = "author or owner name"
+SOFTWARE = "software used"
+COMMENTS = "comments and descriptions"
+THUMBNAIL = "embedded thumbnail"
+EXTRA_PICTURES = "extra embedded pictures"
+MAKER_NOTES = "camera maker's notes"
+EXIF_OTHER = "other EXIF data"
+XMP = "XMP metadata"
+IPTC = "IPTC or Photoshop data"
+COLOUR_PROFILE = "colour profile"
+TEXT_NOTES = "text notes"
+HIDDEN_DATA = "other hidden data"
+
+DOCUMENT_AUTHOR = "document author"
+DOCUMENT_TITLE = "document title"
+DOCUMENT_SUBJECT = "document subject and keywords"
+DOCUMENT_DATES = "document dates"
+DOCUMENT_SOFTWARE = "software that made the document"
+EMBEDDED_FILES = "embedded files"
+JAVASCRIPT = "JavaScript"
+AUTOMATIC_ACTIONS = "automatic actions"
+RISKY_LINKS = "links that open files or programs"
+XFA_FORM = "XFA form"
+APPLICATION_DATA = "application private data"
+PAGE_THUMBNAILS = "page thumbnails"
+EMBEDDED_MEDIA = "embedded sound, video or 3D"
+PHOTO_METADATA_IN_DOCUMENT = "photo metadata inside the document"
+PASSWORD = "password protection (opened without a password)"  # noqa: S105  (a label, not a secret)
+
+AUDIO_TAGS = "audio tags"
+COVER_ART = "embedded pictures (cover art)"
+RECORDING_DETAILS = "recording details (broadcast or production notes)"
+TAGS = "tags"
+METADATA_TRACK = "location or sensor data track"
+TIMECODE = "timecode track (time of recording)"
+TEXT_TRACK = "text or chapter track"
+TRACK_NAMES = "track names"
+TITLE = "title"
