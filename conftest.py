@@ -21,10 +21,13 @@ def _fast_password_hashing(settings: Any) -> None:
 @pytest.fixture(scope="session", autouse=True)
 def _audit_triggers_survive_flush() -> Iterator[None]:
     """Tests that commit (live server, several connections) end with a flush that empties every table, and the
-    audit table's append-only triggers rightly refuse that. Lift the triggers for the flush alone."""
+    audit table's append-only triggers rightly refuse that. Lift the triggers for the flush alone; afterwards put
+    back what the migrations installed as data (the reporting taxonomy), as the next test expects to find it."""
     from django.test import TransactionTestCase
 
     from custodes.audit import triggers
+    from custodes.reporting import taxonomy
+    from custodes.reporting.models import Category
 
     original = TransactionTestCase._fixture_teardown
 
@@ -37,6 +40,7 @@ def _audit_triggers_survive_flush() -> Iterator[None]:
         finally:
             for alias in aliases:
                 triggers.install(connections[alias])
+            taxonomy.install(Category)
 
     TransactionTestCase._fixture_teardown = teardown  # type: ignore[method-assign]
     yield

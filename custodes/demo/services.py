@@ -27,6 +27,8 @@ from custodes.core.models import DemoMarker
 from custodes.core.roles import ROLE_DEFINITIONS, Role
 from custodes.demo import credentials, names
 from custodes.demo.generator import EstablishmentPlan, EstatePlan, build_estate
+from custodes.demo.reports import seed_reports
+from custodes.reporting.models import Report
 from custodes.estate.models import (
     Cell,
     Establishment,
@@ -88,6 +90,7 @@ def estate_counts() -> dict[str, int]:
         "prisoners": Prisoner.objects.count(),
         "placements": Placement.objects.count(),
         "accounts": User.objects.filter(username__in=demo_usernames()).count(),
+        "reports": Report.objects.count(),
     }
 
 
@@ -200,6 +203,8 @@ def seed_demo(*, actor: Any, seed: int, scale: float = 1.0, today: dt.date | Non
     estate = build_estate(seed, scale=scale, today=today or timezone.localdate())
     _save_estate(estate)
     grants = _create_demo_accounts(estate, secret)
+    rng = random.Random(f"demo-reports-{seed}")  # noqa: S311  (fictional stories, not secrets)
+    seed_reports(rng=rng, secret=secret, count=max(3, round(30 * scale)))
     marker = DemoMarker.objects.create(seed=seed)
     counts = estate_counts()
     audit.record(

@@ -19,31 +19,12 @@ from custodes.demo.services import demo_username
 from custodes.estate.models import Establishment
 from custodes.reporting import receipts, services
 from custodes.reporting.intake import Contact, Submission, UploadedContent
-from custodes.reporting.models import Anonymity, Category, Channel, Report
-from custodes.reporting.taxonomy import SEED
+from custodes.reporting.models import Anonymity, Channel, Report
 
 from .conftest import DemoSignIn
 from .support import Visitor
 
 pytestmark = pytest.mark.e2e
-
-
-def ensure_taxonomy() -> None:
-    """The taxonomy as the data migration installs it: a live-server test before this one ends with a flush that
-    empties every table, and migrations are not run again."""
-    for order, seed in enumerate(SEED, start=1):
-        Category.objects.get_or_create(
-            code=seed.code,
-            defaults={
-                "group": seed.group,
-                "routing": seed.routing,
-                "label_en": seed.label_en,
-                "label_cy": seed.label_cy,
-                "hint_en": seed.hint_en,
-                "hint_cy": seed.hint_cy,
-                "sort_order": order * 10,
-            },
-        )
 
 
 NARRATIVE = "A colleague on the visits team keeps envelopes handed over by one family on Saturdays."
@@ -53,7 +34,6 @@ def test_a_staff_report_reaches_the_lead_who_acknowledges_and_replies(
     visitor: Visitor, demo: dict[str, DemoSignIn]
 ) -> None:
     page = visitor.page
-    ensure_taxonomy()
     establishment = Establishment.objects.filter(is_active=True).order_by("name").first()
     assert establishment is not None
 
@@ -141,7 +121,6 @@ def test_every_signed_in_reporting_page_is_accessible(
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path}},
     }
     page = visitor.page
-    ensure_taxonomy()
     establishment = Establishment.objects.filter(is_active=True).order_by("name").first()
     assert establishment is not None
     photo = Image.new("RGB", (4, 4), (10, 120, 60))

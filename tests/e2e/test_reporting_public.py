@@ -18,8 +18,7 @@ from playwright.sync_api import Error as PlaywrightError
 from custodes.core.roles import Role
 from custodes.estate.models import Establishment
 from custodes.reporting import services
-from custodes.reporting.models import Attachment, Category, Channel, Report
-from custodes.reporting.taxonomy import SEED
+from custodes.reporting.models import Attachment, Channel, Report
 from custodes.testing.factories import EstablishmentFactory, UnitFactory
 from custodes.testing.personas import persona
 
@@ -90,25 +89,12 @@ WORDS: dict[str, dict[str, str]] = {
 
 @pytest.fixture
 def prison(live_server: Any, settings: Any, tmp_path: Path) -> Establishment:
-    """A prison with wings, the seeded taxonomy (a live server's database is emptied between tests, data
-    migrations included), and a file store of the test's own."""
+    """A prison with wings and a file store of the test's own. (The seeded taxonomy is put back after every
+    flush by the suite's conftest.)"""
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path}},
     }
-    for order, seed in enumerate(SEED):
-        Category.objects.get_or_create(
-            code=seed.code,
-            defaults={
-                "group": seed.group,
-                "routing": seed.routing,
-                "label_en": seed.label_en,
-                "label_cy": seed.label_cy,
-                "hint_en": seed.hint_en,
-                "hint_cy": seed.hint_cy,
-                "sort_order": order,
-            },
-        )
     establishment = EstablishmentFactory(code="QRP", name="HMP Testmoor Reporting")
     UnitFactory(establishment=establishment, code="W1", name="Wing 1")
     UnitFactory(establishment=establishment, code="W2", name="Wing 2")

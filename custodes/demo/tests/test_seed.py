@@ -79,6 +79,7 @@ def test_the_database_holds_exactly_the_estate_the_seed_describes(seeded: servic
         "prisoners": len(plan.prisoners),
         "placements": len(plan.placements),
         "accounts": 9,
+        "reports": 3,  # the smallest demo inbox, at test scale
     }
     assert seeded.counts == snapshot["counts"]
 
@@ -136,9 +137,11 @@ def test_identifiers_are_well_formed(seeded: services.SeedResult):
     assert Unit.objects.filter(kind="segregation").exists()
 
 
-def test_one_audit_event_records_the_seed_without_secrets(seeded: services.SeedResult, demo_var_dir: Path):
-    events = list(AuditEvent.objects.all())
+def test_one_seeding_event_records_the_seed_without_secrets(seeded: services.SeedResult, demo_var_dir: Path):
+    events = list(AuditEvent.objects.exclude(action__startswith="reporting."))
     assert [event.action for event in events] == ["estate.demo_seeded"]
+    # The demo reports arrive through the real intake and handling services, each with its own events.
+    assert AuditEvent.objects.filter(action="reporting.submitted").count() == seeded.counts["reports"]
     detail = events[0].detail
     assert detail["seed"] == 7
     assert detail["counts"] == seeded.counts
@@ -265,3 +268,27 @@ def test_the_full_size_estate_seeds_well_under_a_minute():
         .exists()
     )
     assert Prisoner.objects.filter(~Q(current_cell__establishment=F("current_establishment"))).count() == 0
+
+
+def test_the_demo_inbox_shows_every_duty_state_and_keeps_the_governor_out_of_a_report_naming_them():
+    from django.test import Client  # noqa: F401  (kept local: only this test reads the handler side)
+
+    from custodes import audit
+    from custodes.core import policy
+    from custodes.demo import credentials
+    from custodes.demo.reports import demo_receipts
+    from custodes.reporting import services as reporting
+    from custodes.reporting.models import Report
+
+    services.seed_demo(actor=audit.SYSTEM, seed=11, scale=0.2, today=TODAY)
+    reports = Report.objects.all()
+    assert reports.count() == 6
+    assert reports.filter(acknowledged_at__isnull=False).exists()
+    assert reports.filter(acknowledged_at__isnull=True).exists()
+    governor = User.objects.get(username="demo-governor")
+    named = reports.get(subjects__staff_member__account=governor)
+    assert not policy.can(governor, "reporting.view_report", named)
+    triager = User.objects.get(username="demo-triager")
+    assert policy.can(triager, "reporting.view_report", named)
+    sample = demo_receipts(credentials.read_secret(), limit=1)[0]
+    assert reporting.open_follow_up(receipt=sample.receipt).report.reference == sample.reference

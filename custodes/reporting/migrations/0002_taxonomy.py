@@ -4,22 +4,9 @@ from django.db import migrations
 
 
 def install(apps, schema_editor):
-    from custodes.reporting.taxonomy import SEED
+    from custodes.reporting import taxonomy
 
-    Category = apps.get_model("reporting", "Category")
-    for order, seed in enumerate(SEED, start=1):
-        Category.objects.update_or_create(
-            code=seed.code,
-            defaults={
-                "group": seed.group,
-                "routing": seed.routing,
-                "label_en": seed.label_en,
-                "label_cy": seed.label_cy,
-                "hint_en": seed.hint_en,
-                "hint_cy": seed.hint_cy,
-                "sort_order": order * 10,
-            },
-        )
+    taxonomy.install(apps.get_model("reporting", "Category"))
 
 
 class Migration(migrations.Migration):

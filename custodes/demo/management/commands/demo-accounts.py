@@ -12,8 +12,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from custodes.demo import selectors
+from custodes.demo import credentials, selectors
 from custodes.demo.management.database import require_migrated
+from custodes.demo.reports import demo_receipts
+from custodes.reporting.receipts import display
 
 
 class Command(BaseCommand):
@@ -74,3 +76,18 @@ class Command(BaseCommand):
             rows.append(("API token", account.api_token or "(cannot be shown: see the message above)"))
             for label, value in rows:
                 write(f"  {label:<13}{value}")
+        self._print_receipts(port)
+
+    def _print_receipts(self, port: str) -> None:
+        try:
+            secret = credentials.read_secret()
+        except credentials.DemoSecretMissing:
+            return
+        samples = demo_receipts(secret)
+        if not samples:
+            return
+        write = self.stdout.write
+        write("")
+        write(f"Demo reports: follow one up at http://127.0.0.1:{port}/report/follow-up with its receipt")
+        for sample in samples:
+            write(f"  {sample.reference}  receipt {display(sample.receipt)}")

@@ -62,7 +62,7 @@ class Command(BaseCommand):
         summary = (
             f"{counts['establishments']} establishments, {counts['units']} units, {counts['cells']:,} cells "
             f"({counts['cells_out_of_use']} out of use), {counts['prisoners']:,} prisoners, "
-            f"{counts['staff']:,} staff, {counts['accounts']} demo accounts"
+            f"{counts['staff']:,} staff, {counts['accounts']} demo accounts, {counts['reports']} fictional reports"
         )
         if result.created:
             self.stdout.write(f"Built the fictional demo estate from seed {seed} in {elapsed:.1f} s: {summary}.")
