@@ -28,7 +28,6 @@ from custodes.core.roles import ROLE_DEFINITIONS, Role
 from custodes.demo import credentials, names
 from custodes.demo.generator import EstablishmentPlan, EstatePlan, build_estate
 from custodes.demo.reports import seed_reports
-from custodes.reporting.models import Report
 from custodes.estate.models import (
     Cell,
     Establishment,
@@ -39,6 +38,7 @@ from custodes.estate.models import (
     StaffMember,
     Unit,
 )
+from custodes.reporting.models import Report
 
 SEED_MAX = 2**31 - 1  # DemoMarker.seed is a 32-bit integer on every database
 _BATCH_SIZE = 1000
