@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.db import connections
+from hypothesis import settings as hypothesis_settings
+
+# CI runs the same examples every time (a red run must be reproducible, and CI cannot wait to shrink a new
+# find); developers' runs keep exploring new ones, and the database of failures Hypothesis keeps replays them.
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 
 @pytest.fixture(autouse=True)

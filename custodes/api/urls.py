@@ -11,6 +11,7 @@ from ninja.openapi.views import openapi_json
 
 from custodes.api import errors
 from custodes.api.auth import API_AUTH
+from custodes.cases.api import router as cases_router
 from custodes.estate.api import router as estate_router
 from custodes.reporting.api import router as reporting_router
 
@@ -41,6 +42,8 @@ errors.install(api)
 api.add_router("/estate", estate_router)
 # /taxonomy and /reports...: public intake and follow-up for kiosks and hotline systems, and the handlers' inbox.
 api.add_router("/", reporting_router)
+# /triage, /cases..., /access...: triage, cases, evidence metadata, exports and access tracing.
+api.add_router("/", cases_router)
 
 
 @api.get("/whoami", summary="The account this request acts as, and its roles", tags=["accounts"])

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "custodes.accounts",
     "custodes.web",
     "custodes.reporting",
+    "custodes.cases",
     "custodes.demo",
     "custodes.api",
 ]
@@ -292,6 +293,10 @@ CUSTODES_RECEIPT_GUESS_LIMIT = env.integer("CUSTODES_RECEIPT_GUESS_LIMIT", defau
 CUSTODES_PUBLIC_JOURNEY_MINUTES = env.integer("CUSTODES_PUBLIC_JOURNEY_MINUTES", default=120)
 # ...and a wing kiosk wipes itself back to the start after this long without a touch.
 CUSTODES_KIOSK_IDLE_SECONDS = env.integer("CUSTODES_KIOSK_IDLE_SECONDS", default=120)
+
+# --- Cases ----------------------------------------------------------------------------------------------------
+# Need-to-know: nobody sees a case (or report) about someone in their line-management chain (DESIGN.md §3).
+CUSTODES_LINE_MANAGEMENT_RULE = env.boolean("CUSTODES_LINE_MANAGEMENT_RULE", default=True)
 
 # --- Background tasks ----------------------------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}

@@ -137,6 +137,10 @@ class StaffMember(models.Model):
     current_establishment = models.ForeignKey(
         Establishment, null=True, blank=True, on_delete=models.PROTECT, related_name="current_staff"
     )
+    # Need-to-know (DESIGN.md §3): nobody sees a case about someone in their line-management chain.
+    line_manager = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="direct_reports"
+    )
 
     class Meta:
         ordering = ["last_name", "first_name", "staff_number"]

@@ -213,13 +213,16 @@ PeriodT = TypeVar("PeriodT", Posting, Placement)
 
 
 def _start_period(model: type[PeriodT], *, owner: dict[str, Any], start_date: dt.date, **where: Any) -> PeriodT:
-    """Open a period from start_date, closing the open one then; on the open one's own first day, correct it."""
+    """Open a period from start_date, closing the open one then. On the latest period's own first day, correct
+    it instead: periods are whole days, so a second start that day (even after a release that same day, which
+    left a period that began and ended on it) replaces the first."""
     latest = model.objects.filter(**owner).order_by("-start_date").first()
     _check_start(latest, start_date, model.__name__.lower())
-    if latest is not None and latest.end_date is None and latest.start_date == start_date:
+    if latest is not None and latest.start_date == start_date:
         for field, value in where.items():
             setattr(latest, field, value)
-        latest.save(update_fields=list(where))
+        latest.end_date = None
+        latest.save(update_fields=[*where, "end_date"])
         return latest
     if latest is not None and latest.end_date is None:
         latest.end_date = start_date

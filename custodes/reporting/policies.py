@@ -21,6 +21,7 @@ from custodes.reporting.keys import filer_tag
 from custodes.reporting.models import Attachment, Category, Report, Routing
 
 _HANDLERS = frozenset({Role.TRIAGER, Role.COUNTER_CORRUPTION_LEAD, Role.REPORTER_LIAISON, Role.GOVERNOR})
+_READERS = _HANDLERS | {Role.INVESTIGATOR}
 _RESPONDERS = frozenset({Role.TRIAGER, Role.COUNTER_CORRUPTION_LEAD, Role.REPORTER_LIAISON})
 
 
@@ -33,7 +34,30 @@ def _routed_here_q(_user: Any) -> Q:
 
 
 _ESTABLISHMENT_ROUTED = Narrowing(allows=_routed_here, q=_routed_here_q)
-_BY_ROUTING = {Role.TRIAGER: _ESTABLISHMENT_ROUTED, Role.GOVERNOR: _ESTABLISHMENT_ROUTED}
+
+
+def _in_assigned_case(user: Any, report: Report) -> bool:
+    return report.case_links.filter(
+        case__assignments__user_id=user.pk, case__assignments__ended_at__isnull=True
+    ).exists()
+
+
+def _in_assigned_case_q(user: Any, prefix: str = "") -> Q:
+    return Q(
+        **{
+            f"{prefix}case_links__case__assignments__user_id": user.pk,
+            f"{prefix}case_links__case__assignments__ended_at__isnull": True,
+        }
+    )
+
+
+# Investigators read the reports linked to the cases they are assigned to, and no others.
+_IN_ASSIGNED_CASE = Narrowing(allows=_in_assigned_case, q=_in_assigned_case_q)
+_BY_ROUTING = {
+    Role.TRIAGER: _ESTABLISHMENT_ROUTED,
+    Role.GOVERNOR: _ESTABLISHMENT_ROUTED,
+    Role.INVESTIGATOR: _IN_ASSIGNED_CASE,
+}
 
 
 def _filed_or_recorded(user: Any, report: Report) -> bool:
@@ -58,7 +82,7 @@ def _attachment_establishment(attachment: Attachment) -> int | None:
 register(
     Rule(
         action="reporting.view_report",
-        roles=_HANDLERS,
+        roles=_READERS,
         description="Read a report: what happened, who was involved, messages and files (not who reported it)",
         model=Report,
         establishment_of=_report_establishment,
@@ -80,7 +104,7 @@ register(
     ),
     Rule(
         action="reporting.view_attachment",
-        roles=_HANDLERS,
+        roles=_READERS,
         description="Open the cleaned copy of a file sent with a report",
         model=Attachment,
         establishment_of=_attachment_establishment,
@@ -88,11 +112,17 @@ register(
         api_scope="reports:read",
         content=True,
         narrowing={
-            role: Narrowing(
-                allows=lambda user, attachment: _routed_here(user, attachment.report),
-                q=lambda user: Q(report__routed_to=Routing.ESTABLISHMENT),
-            )
-            for role in _BY_ROUTING
+            **{
+                role: Narrowing(
+                    allows=lambda user, attachment: _routed_here(user, attachment.report),
+                    q=lambda user: Q(report__routed_to=Routing.ESTABLISHMENT),
+                )
+                for role in (Role.TRIAGER, Role.GOVERNOR)
+            },
+            Role.INVESTIGATOR: Narrowing(
+                allows=lambda user, attachment: _in_assigned_case(user, attachment.report),
+                q=lambda user: _in_assigned_case_q(user, "report__"),
+            ),
         },
     ),
     Rule(
@@ -135,16 +165,22 @@ register(
 )
 
 
+def _blocked_staff_ids(user: Any) -> set[int]:
+    """The staff records whose reports this user must never see: their own and (the rule on) their team's."""
+    from custodes.cases.need_to_know import managed_staff_ids, own_staff_id
+
+    own = own_staff_id(user)
+    return set() if own is None else {own, *managed_staff_ids(own)}
+
+
 def _subject_of(user: Any, report: Report) -> bool:
-    staff_member_id = getattr(user, "staff_member_id", None)
-    return staff_member_id is not None and report.subjects.filter(staff_member_id=staff_member_id).exists()
+    blocked = _blocked_staff_ids(user)
+    return bool(blocked) and report.subjects.filter(staff_member_id__in=blocked).exists()
 
 
 def _without_own_subject(user: Any, queryset: QuerySet[Any]) -> QuerySet[Any]:
-    staff_member_id = getattr(user, "staff_member_id", None)
-    if staff_member_id is None:
-        return queryset
-    return queryset.exclude(subjects__staff_member_id=staff_member_id)
+    blocked = _blocked_staff_ids(user)
+    return queryset.exclude(subjects__staff_member_id__in=blocked) if blocked else queryset
 
 
 def _subject_of_attachment(user: Any, attachment: Attachment) -> bool:
@@ -152,10 +188,8 @@ def _subject_of_attachment(user: Any, attachment: Attachment) -> bool:
 
 
 def _without_own_subject_attachments(user: Any, queryset: QuerySet[Any]) -> QuerySet[Any]:
-    staff_member_id = getattr(user, "staff_member_id", None)
-    if staff_member_id is None:
-        return queryset
-    return queryset.exclude(report__subjects__staff_member_id=staff_member_id)
+    blocked = _blocked_staff_ids(user)
+    return queryset.exclude(report__subjects__staff_member_id__in=blocked) if blocked else queryset
 
 
 register_exclusion(Report, hides=_subject_of, filter_out=_without_own_subject)

@@ -266,3 +266,25 @@ def test_any_sequence_of_moves_keeps_where_prisoners_are_in_step(prison_a: Priso
                 pass  # refused (full cell, going back in time, nothing to release): nothing may have changed
             assert_history_and_current_agree()
         transaction.set_rollback(True)
+
+
+def test_a_move_on_the_day_of_a_release_that_same_day_corrects_the_period():
+    """Found by the hypothesis test above: release and move on one day used to collide on (prisoner, start)."""
+    import datetime as dt
+
+    from custodes.estate import services as estate_services
+    from custodes.estate.models import Placement
+    from custodes.testing.factories import CellFactory, EstablishmentFactory, PrisonerFactory
+    from custodes.testing.personas import persona
+
+    prison = EstablishmentFactory()
+    cell = CellFactory(unit__establishment=prison)
+    prisoner = PrisonerFactory(current_establishment=prison)
+    admin = persona("system_administrator")
+    day = dt.date(2025, 1, 6)
+    estate_services.move_prisoner(actor=admin, prisoner=prisoner, cell=cell, start_date=day)
+    estate_services.release_prisoner(actor=admin, prisoner=prisoner, end_date=day)
+    estate_services.move_prisoner(actor=admin, prisoner=prisoner, cell=cell, start_date=day)
+    prisoner.refresh_from_db()
+    assert prisoner.current_cell == cell
+    assert Placement.objects.filter(prisoner=prisoner, start_date=day, end_date__isnull=True).count() == 1

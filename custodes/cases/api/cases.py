@@ -1,0 +1,5 @@
+"""Cases API: cases."""
+
+from ninja import Router
+
+router = Router()

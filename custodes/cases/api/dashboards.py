@@ -1,0 +1,5 @@
+"""Cases API: dashboards."""
+
+from ninja import Router
+
+router = Router()

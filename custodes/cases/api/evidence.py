@@ -1,0 +1,5 @@
+"""Cases API: evidence."""
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,5 @@
+"""Cases API: tracing."""
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,5 @@
+"""Cases API: triage."""
+
+from ninja import Router
+
+router = Router()
