@@ -63,17 +63,33 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return render(request, "web/csrf_failure.html", status=403)
 
 
+def _api_error(request: HttpRequest, status: int, code: str, message: str) -> HttpResponse | None:
+    """Under /api/ every error, even one raised before the API's own handlers, has the API's one shape."""
+    if not request.path.startswith("/api/"):
+        return None
+    return JsonResponse({"error": {"code": code, "message": message, "details": []}}, status=status)
+
+
 def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    api = _api_error(request, 403, "forbidden", "You may not do this.")
+    if api is not None:
+        return api
     return render(
         request, "web/error.html", {"status": 403, "title": "You do not have access to this page"}, status=403
     )
 
 
 def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    api = _api_error(request, 404, "not_found", "Not found.")
+    if api is not None:
+        return api
     return render(request, "web/error.html", {"status": 404, "title": "Page not found"}, status=404)
 
 
 def error_500(request: HttpRequest) -> HttpResponse:
+    api = _api_error(request, 500, "server_error", "Something went wrong. Quote the X-Request-ID header.")
+    if api is not None:
+        return api
     return render(
         request,
         "web/error.html",

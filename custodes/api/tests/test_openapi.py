@@ -30,6 +30,10 @@ def test_interactive_docs_are_for_signed_in_people_only():
 def test_unknown_api_paths_answer_in_the_error_shape():
     response = signed_in_client(persona(Role.ANALYST)).get("/api/v1/no-such-thing")
     assert response.status_code == 404
+    assert response.json() == {"error": {"code": "not_found", "message": "Not found.", "details": []}}
+    anonymous = Client(HTTP_HOST="127.0.0.1").get("/api/v2/anything")
+    assert anonymous.status_code == 404
+    assert anonymous.json()["error"]["code"] == "not_found"
 
 
 def test_anonymous_api_calls_get_401_in_the_error_shape():
