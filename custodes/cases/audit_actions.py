@@ -24,5 +24,6 @@ for _name, _description, _read in [
     ("evidence.transferred", "Evidence changed hands or place", False),
     ("evidence.bundle_exported", "An evidence bundle was exported", True),
     ("access.flagged", "Accesses outside a user's assignments were flagged to leads", False),
+    ("access.traced", "Someone read who has seen a case, report or evidence, an access history or flags", True),
 ]:
     register_action(_name, _description, sensitive_read=_read)

@@ -18,6 +18,7 @@ from custodes.cases.models import Assignment, Case, Evidence, NamedAccess
 from custodes.cases.need_to_know import managed_staff_ids, own_staff_id
 from custodes.core.policy import Narrowing, Rule, register, register_exclusion
 from custodes.core.roles import Role
+from custodes.reporting.models import Report, Routing
 
 
 def _assigned(user: Any, case: Case) -> bool:
@@ -155,3 +156,70 @@ register_exclusion(
     hides=lambda user, evidence: _hidden_case(user, evidence.case),
     filter_out=lambda user, queryset: _without_hidden_cases(user, queryset, prefix="case__"),
 )
+
+
+# --- Triage (custodes.cases.services.triage) ------------------------------------------------------------------
+
+
+def _routed_to_establishment(_user: Any, report: Report) -> bool:
+    return report.routed_to == Routing.ESTABLISHMENT
+
+
+# An establishment's triager triages only what the taxonomy routes to the establishment, as the reporting policy
+# narrows their reading: staff corruption goes to the national team, never to the prison where the staff work.
+register(
+    Rule(
+        action="triage.act",
+        roles=frozenset({Role.TRIAGER, Role.COUNTER_CORRUPTION_LEAD}),
+        description="Triage a report: acknowledge, ask for more, link or open a case, record its outcome",
+        model=Report,
+        establishment_of=lambda report: report.establishment_id,
+        establishment_lookup="establishment_id",
+        api_scope="triage:write",
+        content=True,
+        narrowing={
+            Role.TRIAGER: Narrowing(allows=_routed_to_establishment, q=lambda user: Q(routed_to=Routing.ESTABLISHMENT))
+        },
+    ),
+)
+
+
+# --- Dashboards (issue 4, item 9) -------------------------------------------------------------------------------
+# Counts, never content: the cases and reports behind every figure are the ones visible() gives for these rules,
+# so need-to-know (restricted cases, subjects, line management) removes a case from a count exactly as it removes
+# it from a list. Leads see every figure; inspectors and analysts see aggregates with small numbers suppressed.
+
+DASHBOARD_DETAIL_ROLES = frozenset({Role.COUNTER_CORRUPTION_LEAD})
+
+
+def _report_establishment(report: Report) -> int | None:
+    return report.establishment_id
+
+
+register(
+    Rule(
+        action="cases.view_dashboard",
+        roles=frozenset({Role.COUNTER_CORRUPTION_LEAD, Role.INSPECTOR, Role.ANALYST}),
+        description="See the dashboards: counts of cases by age, category, establishment and outcome",
+        api_scope="cases:statistics",
+        **_CASE_RULE_SHAPE,
+    ),
+    Rule(
+        action="cases.view_dashboard_reports",
+        roles=frozenset({Role.COUNTER_CORRUPTION_LEAD, Role.INSPECTOR, Role.ANALYST}),
+        description="See the dashboards' counts of reports: overdue acknowledgements and feedback",
+        model=Report,
+        establishment_of=_report_establishment,
+        establishment_lookup="establishment_id",
+        api_scope="cases:statistics",
+    ),
+)
+
+
+def dashboard_detail(user: Any) -> bool:
+    """Whether the dashboards show this user every figure (leads) rather than aggregates with small numbers
+    suppressed (inspectors, analysts). Asked only of someone already allowed cases.view_dashboard, so a token's
+    scope has been checked by then."""
+    from custodes.core.policy import grants_for
+
+    return any(grant.role in DASHBOARD_DETAIL_ROLES for grant in grants_for(user))

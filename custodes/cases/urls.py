@@ -2,6 +2,7 @@
 
 from django.urls import URLPattern, URLResolver
 
+from custodes.cases.dashboards import urls as dashboards
 from custodes.cases.evidence import urls as evidence
 from custodes.cases.pages import urls as pages
 from custodes.cases.tracing import urls as tracing
@@ -14,4 +15,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     *pages.urlpatterns,  # /cases/...
     *evidence.urlpatterns,  # /cases/<reference>/evidence/...
     *tracing.urlpatterns,  # /access/...
+    *dashboards.urlpatterns,  # /dashboard/
 ]

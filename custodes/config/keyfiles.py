@@ -16,6 +16,7 @@ _FILE_NAMES = {
     "CUSTODES_DATA_KEYS": "data_keys",
     "CUSTODES_AUDIT_KEY": "audit_key",
     "CUSTODES_LOOKUP_KEY": "lookup_key",
+    "CUSTODES_BUNDLE_SIGNING_KEY": "bundle_signing_key",
 }
 
 
@@ -26,6 +27,9 @@ def generate(kind: str) -> str:
         # One AES-256 master key in the "id:base64" form that CUSTODES_DATA_KEYS takes.
         return f"k{secrets.token_hex(4)}:{base64.b64encode(secrets.token_bytes(32)).decode()}"
     if kind == "audit-key":
+        return secrets.token_hex(32)
+    if kind == "signing-key":
+        # An Ed25519 private key is any 32 random bytes (its seed); kept as 64 hex digits.
         return secrets.token_hex(32)
     raise ValueError(f"unknown key kind {kind!r}")
 

@@ -51,6 +51,13 @@ DATA_KEYS = _secret("CUSTODES_DATA_KEYS", generator="data-keys")
 AUDIT_KEY = _secret("CUSTODES_AUDIT_KEY", generator="audit-key")
 # The key for keyed look-ups: receipts, and the tag that lets staff list their own reports (reporting/keys.py).
 LOOKUP_KEY = _secret("CUSTODES_LOOKUP_KEY", generator="audit-key")
+# The Ed25519 key (64 hex digits) that signs evidence bundles (custodes/cases/bundle). Optional in production, so
+# that the service starts without it: exports are refused, and `custodes check` warns, until it is set.
+BUNDLE_SIGNING_KEY = (
+    os.environ.get("CUSTODES_BUNDLE_SIGNING_KEY", "").strip()
+    if PRODUCTION
+    else _secret("CUSTODES_BUNDLE_SIGNING_KEY", generator="signing-key")
+)
 
 _LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
 ALLOWED_HOSTS = env.csv("CUSTODES_ALLOWED_HOSTS", default=[] if PRODUCTION else _LOOPBACK_HOSTS)
@@ -79,6 +86,7 @@ INSTALLED_APPS = [
     "custodes.web",
     "custodes.reporting",
     "custodes.cases",
+    "custodes.notifications",
     "custodes.demo",
     "custodes.api",
 ]
@@ -297,6 +305,45 @@ CUSTODES_KIOSK_IDLE_SECONDS = env.integer("CUSTODES_KIOSK_IDLE_SECONDS", default
 # --- Cases ----------------------------------------------------------------------------------------------------
 # Need-to-know: nobody sees a case (or report) about someone in their line-management chain (DESIGN.md §3).
 CUSTODES_LINE_MANAGEMENT_RULE = env.boolean("CUSTODES_LINE_MANAGEMENT_RULE", default=True)
+# Largest digital evidence file taken into a case (kept whole, as received, for the chain of custody).
+CUSTODES_EVIDENCE_MAX_MB = env.integer("CUSTODES_EVIDENCE_MAX_MB", default=100)
+
+# --- Email (notifications: no case content, ever; custodes/notifications/email.py) ------------------------------
+# console: printed by the process that sends it (the task worker), for the demo and development; smtp: a relay;
+# off: in-app notifications only. Production sends by SMTP once CUSTODES_EMAIL_HOST is set, and none before.
+CUSTODES_EMAIL_HOST = env.string("CUSTODES_EMAIL_HOST", default="")
+_default_email_backend = ("smtp" if CUSTODES_EMAIL_HOST else "off") if PRODUCTION else "console"
+CUSTODES_EMAIL_BACKEND = env.choice(
+    "CUSTODES_EMAIL_BACKEND", ("console", "smtp", "off"), default=_default_email_backend
+)
+if CUSTODES_EMAIL_BACKEND == "smtp" and not CUSTODES_EMAIL_HOST:
+    raise ImproperlyConfigured("CUSTODES_EMAIL_BACKEND=smtp needs CUSTODES_EMAIL_HOST.")
+EMAIL_BACKEND = {
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "off": "django.core.mail.backends.dummy.EmailBackend",
+}[CUSTODES_EMAIL_BACKEND]
+EMAIL_HOST = CUSTODES_EMAIL_HOST or "localhost"
+EMAIL_PORT = env.integer("CUSTODES_EMAIL_PORT", default=587)
+EMAIL_HOST_USER = env.string("CUSTODES_EMAIL_USER", default="")
+EMAIL_HOST_PASSWORD = os.environ.get("CUSTODES_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env.boolean("CUSTODES_EMAIL_USE_TLS", default=True)
+EMAIL_USE_SSL = env.boolean("CUSTODES_EMAIL_USE_SSL", default=False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("Set one of CUSTODES_EMAIL_USE_TLS and CUSTODES_EMAIL_USE_SSL, not both.")
+EMAIL_TIMEOUT = env.integer("CUSTODES_EMAIL_TIMEOUT_SECONDS", default=10)
+DEFAULT_FROM_EMAIL = env.string("CUSTODES_EMAIL_FROM", default="custodes@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The address in emails' links (they link to the notifications page only, never to a case or report).
+CUSTODES_BASE_URL = env.string(
+    "CUSTODES_BASE_URL",
+    default=f"https://{ALLOWED_HOSTS[0]}" if PRODUCTION else f"http://127.0.0.1:{os.environ.get('PORT', '8000')}",
+).rstrip("/")
+
+# --- Access flags (custodes/cases/tracing/flags.py) ------------------------------------------------------------
+# An account reading more than this many cases or reports outside its assignments in the window is flagged.
+CUSTODES_ACCESS_FLAG_THRESHOLD = env.integer("CUSTODES_ACCESS_FLAG_THRESHOLD", default=5)
+CUSTODES_ACCESS_FLAG_WINDOW_DAYS = env.integer("CUSTODES_ACCESS_FLAG_WINDOW_DAYS", default=7)
 
 # --- Background tasks ----------------------------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}

@@ -10,6 +10,7 @@ urlpatterns = [
     path("estate/", include("custodes.estate.urls")),
     path("audit/", include("custodes.audit.urls")),
     path("reports/", include("custodes.reporting.handling.urls")),
+    path("notifications/", include("custodes.notifications.urls")),
     # Triage (/triage/), cases (/cases/), evidence and access tracing (/access/).
     path("", include("custodes.cases.urls")),
     # The public reporting journey, follow-up and kiosk, at /report and /report/... (no account, no cookies).

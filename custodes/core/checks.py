@@ -28,7 +28,29 @@ def check_keys(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
             length = len(raw.encode())
         if length < 32:
             problems.append(Error(f"{variable} must hold at least 32 bytes (64 hex digits).", id=check_id))
+    problems.extend(_check_bundle_signing_key(str(getattr(settings, "BUNDLE_SIGNING_KEY", "")).strip()))
     return problems
+
+
+def _check_bundle_signing_key(raw: str) -> list[CheckMessage]:
+    # Optional, so that a production service starts without it; evidence bundles are refused until it is set.
+    if not raw:
+        return [
+            Warning(
+                "CUSTODES_BUNDLE_SIGNING_KEY is not set: evidence bundles cannot be exported.",
+                hint="Set it to 64 hex digits (32 random bytes), e.g. from `openssl rand -hex 32`.",
+                id="custodes.W002",
+            )
+        ]
+    try:
+        seed = bytes.fromhex(raw)
+    except ValueError:
+        seed = b""
+    if len(seed) != 32:
+        return [
+            Error("CUSTODES_BUNDLE_SIGNING_KEY must be exactly 64 hex digits (an Ed25519 key).", id="custodes.E004")
+        ]
+    return []
 
 
 @register(Tags.security, deploy=True)

@@ -22,10 +22,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from custodes import audit
 from custodes.accounts.models import ApiToken, RoleGrant, User, hash_token
 from custodes.audit.actors import SystemActor
+from custodes.cases.models import Case
 from custodes.core import policy
 from custodes.core.models import DemoMarker
 from custodes.core.roles import ROLE_DEFINITIONS, Role
 from custodes.demo import credentials, names
+from custodes.demo.cases import seed_cases
 from custodes.demo.generator import EstablishmentPlan, EstatePlan, build_estate
 from custodes.demo.reports import seed_reports
 from custodes.estate.models import (
@@ -91,6 +93,7 @@ def estate_counts() -> dict[str, int]:
         "placements": Placement.objects.count(),
         "accounts": User.objects.filter(username__in=demo_usernames()).count(),
         "reports": Report.objects.count(),
+        "cases": Case.objects.count(),
     }
 
 
@@ -205,6 +208,7 @@ def seed_demo(*, actor: Any, seed: int, scale: float = 1.0, today: dt.date | Non
     grants = _create_demo_accounts(estate, secret)
     rng = random.Random(f"demo-reports-{seed}")  # noqa: S311  (fictional stories, not secrets)
     seed_reports(rng=rng, secret=secret, count=max(3, round(30 * scale)))
+    seed_cases(rng=random.Random(f"demo-cases-{seed}"), scale=scale)  # noqa: S311  (fictional, not secrets)
     marker = DemoMarker.objects.create(seed=seed)
     counts = estate_counts()
     audit.record(

@@ -80,9 +80,15 @@ class Anonymity(models.TextChoices):
 
 
 class ReportStatus(models.TextChoices):
-    # The intake statuses; triage and cases (the next capability) add their own through reporting/workflow.py.
+    # Intake sets the first two; triage (custodes.cases.services.triage) moves a report on to one of the
+    # outcomes below and records why in a TriageDecision. A plain CharField, so adding a status needs no migration.
     RECEIVED = "received", "Received"
     ACKNOWLEDGED = "acknowledged", "Acknowledged"
+    IN_TRIAGE = "in_triage", "In triage: more information asked for"
+    LINKED_TO_CASE = "linked_to_case", "Linked to a case"
+    INTELLIGENCE_ONLY = "intelligence_only", "Recorded as intelligence"
+    NO_FURTHER_ACTION = "no_further_action", "No further action"
+    REFERRED_TO_POLICE = "referred_to_police", "Referred to police"
     CLOSED = "closed", "Closed"
 
 
@@ -145,6 +151,10 @@ class Report(models.Model):
 
     def data_key_context(self) -> str:
         return f"report:{self.reference}"
+
+    def get_status_display(self) -> str:
+        # status has no choices (statuses are added without migrations), so Django does not provide this itself.
+        return ReportStatus(self.status).label if self.status in ReportStatus.values else self.status
 
 
 class Subject(models.Model):

@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
+from custodes.notifications.selectors import unread_count
 from custodes.web.navigation import items_for
 
 
@@ -23,4 +24,5 @@ def service(request: HttpRequest) -> dict[str, Any]:
     if signed_in:
         context["navigation"] = items_for(user, request.path)
         context["identity_roles"] = user.display_roles  # type: ignore[union-attr]
+        context["notifications_unread"] = unread_count(user)
     return context

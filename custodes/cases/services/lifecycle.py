@@ -27,6 +27,7 @@ from custodes.core import policy
 from custodes.core.references import next_reference
 from custodes.core.roles import Role
 from custodes.estate.models import Establishment, Prisoner, StaffMember
+from custodes.notifications import services as notifications
 from custodes.reporting.keys import new_wrapped_key
 from custodes.reporting.models import Category, Report
 
@@ -147,6 +148,8 @@ def assign(
     if case.restricted:
         NamedAccess.objects.get_or_create(case=case, user=user, defaults={"granted_by": actor, "granted_at": now})
     timeline(case, actor=actor, kind="assigned", summary=f"{user} assigned ({AssignmentRole(role).label.lower()})")
+    # Before the audit event: that takes the chain lock until commit, and choosing recipients needn't hold it.
+    notifications.case_assigned(actor=actor, case=case, user=user)
     audit.record(
         "cases.assigned",
         actor=actor,
@@ -195,7 +198,9 @@ def set_restriction(*, actor: Any, case: Case, restricted: bool, named: Sequence
     case = locked(case)
     reason = _reason(reason, required=True)
     now = timezone.now()
-    for person in (actor, *named):
+    # The people already working the case stay on it: restricting shuts others out, not its own team.
+    working = User.objects.filter(case_assignments__case=case, case_assignments__ended_at__isnull=True)
+    for person in {actor, *named, *working}:
         NamedAccess.objects.get_or_create(case=case, user=person, defaults={"granted_by": actor, "granted_at": now})
     case.restricted = restricted
     case.save(update_fields=["restricted", "updated_at"])
@@ -206,6 +211,7 @@ def set_restriction(*, actor: Any, case: Case, restricted: bool, named: Sequence
         summary="Case restricted to named people" if restricted else "Restriction lifted",
         text=reason,
     )
+    notifications.restriction_changed(actor=actor, case=case)
     audit.record(
         "cases.restriction_changed",
         actor=actor,

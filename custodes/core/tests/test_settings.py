@@ -26,6 +26,7 @@ def _production_env(tmp_path: Path, **overrides: str) -> dict[str, str]:
         CUSTODES_DATA_KEYS=f"k1:{base64.b64encode(os.urandom(32)).decode()}",
         CUSTODES_AUDIT_KEY=secrets.token_hex(32),
         CUSTODES_LOOKUP_KEY=secrets.token_hex(32),
+        CUSTODES_BUNDLE_SIGNING_KEY=secrets.token_hex(32),
         CUSTODES_ALLOWED_HOSTS="custodes.example.org",
         CUSTODES_DATABASE_URL=f"sqlite:///{tmp_path / 'prod.sqlite3'}",
         CUSTODES_VAR_DIR=str(tmp_path / "var"),

@@ -21,6 +21,7 @@ from custodes import audit
 from custodes.accounts.models import ApiToken, RoleGrant, User, hash_token
 from custodes.core.roles import ROLE_DEFINITIONS, Role
 from custodes.demo import credentials, services
+from custodes.demo.cases import COLLEAGUE_USERNAME
 from custodes.demo.tests.conftest import TEST_SCALE, TODAY
 from custodes.estate.models import Establishment, StaffGrade
 from custodes.testing.factories import EstablishmentFactory
@@ -91,7 +92,8 @@ def test_the_console_commands_exit_non_zero_on_a_database_they_cannot_use(tmp_pa
 
 def test_one_account_per_role_with_a_scope_the_role_may_hold(seeded: services.SeedResult):
     grants = {g.user.username: g for g in RoleGrant.objects.select_related("user", "establishment")}
-    assert set(grants) == set(services.demo_usernames())
+    # The demo cases add one colleague investigator, who cannot sign in (custodes.demo.cases).
+    assert set(grants) == set(services.demo_usernames()) | {COLLEAGUE_USERNAME}
     most_crowded = max(Establishment.objects.all(), key=lambda e: e.current_prisoners.count() / e.in_use_cna)
     for username, role in services.demo_usernames().items():
         grant = grants[username]
@@ -131,7 +133,10 @@ def test_nothing_secret_is_stored_in_clear(settings: Any, demo_var_dir: Path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
     services.seed_demo(actor=audit.SYSTEM, seed=11, scale=TEST_SCALE, today=TODAY)
     secret = credentials.read_secret(demo_var_dir)
-    for user in User.objects.all():
+    colleague = User.objects.get(username=COLLEAGUE_USERNAME)
+    assert not colleague.has_usable_password()
+    assert not ApiToken.objects.filter(user=colleague).exists()
+    for user in User.objects.exclude(pk=colleague.pk):
         derived = credentials.derive(secret, user.username)
         assert user.password.startswith("argon2$argon2id$")
         assert derived.password not in user.password

@@ -80,6 +80,7 @@ def test_the_database_holds_exactly_the_estate_the_seed_describes(seeded: servic
         "placements": len(plan.placements),
         "accounts": 9,
         "reports": 3,  # the smallest demo inbox, at test scale
+        "cases": 14,  # the ten featured cases and the smallest history (custodes.demo.cases)
     }
     assert seeded.counts == snapshot["counts"]
 
@@ -138,10 +139,16 @@ def test_identifiers_are_well_formed(seeded: services.SeedResult):
 
 
 def test_one_seeding_event_records_the_seed_without_secrets(seeded: services.SeedResult, demo_var_dir: Path):
-    events = list(AuditEvent.objects.exclude(action__startswith="reporting."))
+    # The demo reports and cases arrive through the real intake, handling, triage and case services, each with
+    # its own events.
+    events = list(
+        AuditEvent.objects.exclude(action__startswith="reporting.")
+        .exclude(action__startswith="cases.")
+        .exclude(action__startswith="triage.")
+    )
     assert [event.action for event in events] == ["estate.demo_seeded"]
-    # The demo reports arrive through the real intake and handling services, each with its own events.
     assert AuditEvent.objects.filter(action="reporting.submitted").count() == seeded.counts["reports"]
+    assert AuditEvent.objects.filter(action="cases.opened").count() == seeded.counts["cases"]
     detail = events[0].detail
     assert detail["seed"] == 7
     assert detail["counts"] == seeded.counts

@@ -14,6 +14,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from custodes import audit
+from custodes.notifications import services as notifications
 from custodes.reporting import files, receipts, throttle
 from custodes.reporting.intake import MESSAGE_MAX_CHARS, UploadedContent
 from custodes.reporting.keys import receipt_lookup
@@ -129,6 +130,8 @@ def reporter_adds(
             message.body = content.seal_text(key, report, content.message_field(message.pk), text)
             message.save(update_fields=["body"])
             content.store_attachments(key, report, uploads, inspected, written, message=message)
+            # The case team, or else the handlers who may reply; before the audit event, which holds the chain lock.
+            notifications.reporter_message(report=report)
             audit.record(
                 "reporting.reporter_message",
                 actor=audit.AnonymousActor(),

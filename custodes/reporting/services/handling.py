@@ -126,8 +126,11 @@ def give_feedback(*, actor: Any, report: Report, body: str) -> Message:
         report.feedback_given_at = message.sent_at
     if report.acknowledged_at is None:
         report.acknowledged_at = message.sent_at
-        report.status = ReportStatus.ACKNOWLEDGED
-        fields += ["acknowledged_at", "status"]
+        fields.append("acknowledged_at")
+        # Only a report still waiting moves on; one already triaged (closed, linked, referred) keeps its status.
+        if report.status == ReportStatus.RECEIVED:
+            report.status = ReportStatus.ACKNOWLEDGED
+            fields.append("status")
     report.save(update_fields=fields)
     audit.record(
         "reporting.feedback_given",
