@@ -7,7 +7,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.core.servers.basehttp import WSGIServer
 from django.db import connections
+from django.test.testcases import LiveServerThread
 from hypothesis import settings as hypothesis_settings
 
 # CI runs the same examples every time (a red run must be reproducible, and CI cannot wait to shrink a new
@@ -24,6 +26,30 @@ def _fast_password_hashing(settings: Any) -> None:
         "django.contrib.auth.hashers.MD5PasswordHasher",
         "django.contrib.auth.hashers.Argon2PasswordHasher",
     ]
+
+
+class _OneRequestAtATime(WSGIServer):
+    """Django's WSGI server without threads: requests are answered in the live server's own thread, which already
+    holds the test's database connections, so there are none to pass on."""
+
+    def __init__(self, *args: Any, connections_override: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _one_request_at_a_time_on_sqlite() -> Iterator[None]:
+    """On the in-memory SQLite test database the live server's threads share one connection, which is not safe
+    to use from two threads at once; a page that loads several images drawn from the database (the dashboard's
+    charts) would have two requests use it together and hang. There, the live server answers one request at a
+    time (Django's server closes each connection when it is not threaded, so the browser never waits on a
+    kept-alive one). On PostgreSQL each thread has its own connection and the server stays threaded."""
+    threaded = LiveServerThread.server_class
+    if connections["default"].vendor == "sqlite":
+        LiveServerThread.server_class = _OneRequestAtATime
+    try:
+        yield
+    finally:
+        LiveServerThread.server_class = threaded
 
 
 @pytest.fixture(scope="session", autouse=True)

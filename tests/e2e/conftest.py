@@ -14,9 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.servers.basehttp import WSGIServer
-from django.db import connection
-from django.test.testcases import LiveServerThread
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Browser, sync_playwright
@@ -29,30 +26,6 @@ from .support import AXE_PATH, CHROMIUM_ARGS, Visitor
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 CHROMIUM = os.environ.get("CUSTODES_CHROMIUM", "/usr/bin/chromium")
-
-
-class _OneRequestAtATime(WSGIServer):
-    """Django's WSGI server without threads: requests are answered in the live server's own thread, which already
-    holds the test's database connections, so there are none to pass on."""
-
-    def __init__(self, *args: Any, connections_override: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _one_request_at_a_time_on_sqlite() -> Iterator[None]:
-    """On the in-memory SQLite test database the live server's threads share one connection, which is not safe
-    to use from two threads at once; a page that loads several images drawn from the database (the dashboard's
-    charts) would have two requests use it together and hang. There, the live server answers one request at a
-    time (Django's server closes each connection when it is not threaded, so the browser never waits on a
-    kept-alive one). On PostgreSQL each thread has its own connection and the server stays threaded."""
-    threaded = LiveServerThread.server_class
-    if connection.vendor == "sqlite":
-        LiveServerThread.server_class = _OneRequestAtATime
-    try:
-        yield
-    finally:
-        LiveServerThread.server_class = threaded
 
 
 @pytest.fixture(scope="session")
