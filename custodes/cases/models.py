@@ -54,6 +54,15 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["establishment", "status"], name="case_est_status_idx"),
             models.Index(fields=["status", "opened_at"], name="case_status_opened_idx"),
+            # The case list, newest first: a page is the first rows of this index, not a sort of every visible
+            # case (benchmarks/results/scale.md: a national lead's list went from over half a second to tens of ms).
+            models.Index(fields=["-opened_at", "-id"], name="case_newest_first_idx"),
+            # The dashboard's open cases: the few still open, with what it groups them by, counted from the index.
+            models.Index(
+                fields=["status", "opened_at", "category", "establishment", "restricted", "id"],
+                condition=~Q(status="closed"),
+                name="case_open_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -240,6 +249,8 @@ class Outcome(models.Model):
 
     class Meta:
         ordering = ["recorded_at", "pk"]
+        # Outcomes over time, case by case (the dashboard); the kind rides along on PostgreSQL.
+        indexes = [models.Index(fields=["case", "effective_on"], include=["kind"], name="outcome_case_effective_idx")]
 
     def __str__(self) -> str:
         return self.kind

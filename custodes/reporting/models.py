@@ -136,6 +136,22 @@ class Report(models.Model):
             models.Index(fields=["routed_to", "status"], name="report_route_status_idx"),
             models.Index(fields=["acknowledgement_due"], name="report_ack_due_idx"),
             models.Index(fields=["feedback_due"], name="report_feedback_due_idx"),
+            # Overdue duties to reporters (the leads' dashboard): only the reports still owing one, counted by
+            # establishment from the index alone on PostgreSQL (benchmarks/results/scale.md).
+            models.Index(
+                fields=["acknowledgement_due"],
+                include=["establishment"],
+                condition=Q(acknowledged_at__isnull=True),
+                name="report_ack_owed_idx",
+            ),
+            models.Index(
+                fields=["feedback_due"],
+                include=["establishment"],
+                condition=Q(feedback_given_at__isnull=True),
+                name="report_feedback_owed_idx",
+            ),
+            # The triage queue of a national lead, which has no routing to narrow by.
+            models.Index(fields=["status", "received_at"], name="report_status_received_idx"),
         ]
         constraints = [
             models.CheckConstraint(
