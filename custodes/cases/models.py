@@ -55,7 +55,7 @@ class Case(models.Model):
             models.Index(fields=["establishment", "status"], name="case_est_status_idx"),
             models.Index(fields=["status", "opened_at"], name="case_status_opened_idx"),
             # The case list, newest first: a page is the first rows of this index, not a sort of every visible
-            # case (benchmarks/results/scale.md: a national lead's list went from over half a second to tens of ms).
+            # case (benchmarks/results/scale-first-run.md).
             models.Index(fields=["-opened_at", "-id"], name="case_newest_first_idx"),
             # The dashboard's open cases: the few still open, with what it groups them by, counted from the index.
             models.Index(

@@ -159,7 +159,7 @@ elif _db["ENGINE"] == "django.db.backends.postgresql":
     _db.setdefault("OPTIONS", {})
     _db["OPTIONS"].setdefault("application_name", "custodes")
     # JIT off for Custodes' own sessions: its queries are short, and at national scale PostgreSQL judged several
-    # of them costly enough to compile, which took 20-60 ms each for nothing (benchmarks/results/scale.md). A
+    # of them costly enough to compile, which took 20-60 ms each for nothing (benchmarks/results/scale-first-run.md). A
     # deployment can still choose: ?options=-c%20jit%3Don in CUSTODES_DATABASE_URL is kept as given.
     _db["OPTIONS"].setdefault("options", "-c jit=off")
     _db["TEST"] = {"NAME": os.environ.get("CUSTODES_TEST_DATABASE_NAME") or f"test_{_db['NAME']}"}

@@ -137,7 +137,7 @@ class Report(models.Model):
             models.Index(fields=["acknowledgement_due"], name="report_ack_due_idx"),
             models.Index(fields=["feedback_due"], name="report_feedback_due_idx"),
             # Overdue duties to reporters (the leads' dashboard): only the reports still owing one, counted by
-            # establishment from the index alone on PostgreSQL (benchmarks/results/scale.md).
+            # establishment from the index alone on PostgreSQL (benchmarks/results/scale-first-run.md).
             models.Index(
                 fields=["acknowledgement_due"],
                 include=["establishment"],

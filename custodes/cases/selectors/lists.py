@@ -13,6 +13,7 @@ from django.utils import timezone
 from custodes.cases.models import Case, CaseSubject, Task
 from custodes.cases.selectors._common import VIEW_CASE, establishments_for, reference_lookup
 from custodes.core import policy
+from custodes.estate.models import Establishment
 from custodes.reporting.models import Category
 
 SEARCH_WORDS_MAX = 8  # a few words are a search; a paragraph is not
@@ -54,13 +55,22 @@ def overdue_tasks(today: dt.date) -> QuerySet[Task]:
 
 
 def _text_q(word: str) -> Q:
-    return (
-        Q(title__icontains=word)
-        | Q(reference__icontains=word)
-        | Q(establishment__name__icontains=word)
-        | Q(establishment__code__iexact=word)
-        | Q(category__label_en__icontains=word)
+    """One search word: in the case's title or reference, or naming its establishment or category.
+
+    Establishments and categories are looked up first (two small tables, by id), so that the condition on cases
+    is an OR of indexable parts, never an OR across joins: on PostgreSQL the title and reference have trigram
+    indexes (cases migration 0003) and the ids the establishment index, which the planner combines instead of
+    reading every case (benchmarks/results/scale-first-run.md)."""
+    establishments = list(
+        Establishment.objects.filter(Q(name__icontains=word) | Q(code__iexact=word)).values_list("pk", flat=True)
     )
+    categories = list(Category.objects.filter(label_en__icontains=word).values_list("pk", flat=True))
+    condition = Q(title__icontains=word) | Q(reference__icontains=word)
+    if establishments:
+        condition |= Q(establishment_id__in=establishments)
+    if categories:
+        condition |= Q(category_id__in=categories)
+    return condition
 
 
 def _once_each(user: Any, queryset: QuerySet[Case]) -> QuerySet[Case]:

@@ -57,6 +57,8 @@ def test_the_list_searches_and_filters(estate: Estate, cases: dict[str, Case]):
         ("?text=phones+NIGHTS", {"staff"}),
         ("?text=heating+testmoor", {"elsewhere"}),
         ("?text=QBB", {"elsewhere"}),
+        (f"?text={refs['prisoner'][-6:]}", {"prisoner"}),
+        ("?text=failURE", {"elsewhere"}),
         (f"?reference={refs['prisoner']}", {"prisoner"}),
         (f"?reference={refs['prisoner'][-6:]}", {"prisoner"}),
         ("?establishment=QBB", {"elsewhere"}),
