@@ -10,13 +10,38 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 
 
 def error_body(code: str, message: str, details: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     return {"error": {"code": code, "message": message, "details": details or []}}
+
+
+def refusal(
+    error: DjangoValidationError | ValueError, aliases: dict[str, str] | None = None, *, non_field_status: int = 409
+) -> JsonResponse:
+    """A service's refusal in the API's shape: 422 naming the fields when what was sent is wrong; for a refusal
+    about no one field, ``non_field_status`` (409 by default: the object's state forbids it, such as a report
+    already decided or an invalid move in a workflow). ``aliases`` maps a service's field name to the one the
+    request used; a refusal about the whole request names the field "".
+
+    Every endpoint that calls a service answers its refusals through this, so they read the same everywhere."""
+    aliases = aliases or {}
+    if isinstance(error, DjangoValidationError) and hasattr(error, "error_dict"):
+        details = [
+            {"field": "" if field == "__all__" else aliases.get(field, field), "message": message}
+            for field, messages in error.message_dict.items()
+            for message in messages
+        ]
+        return JsonResponse(error_body("invalid", "Some of what was sent is not valid.", details), status=422)
+    messages = error.messages if isinstance(error, DjangoValidationError) else [str(error)]
+    if non_field_status == 422:
+        details = [{"field": "", "message": message} for message in messages]
+        return JsonResponse(error_body("invalid", "Some of what was sent is not valid.", details), status=422)
+    return JsonResponse(error_body("conflict", " ".join(messages)), status=non_field_status)
 
 
 _STATUS_CODES = {

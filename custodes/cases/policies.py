@@ -125,11 +125,17 @@ register(
 # --- Need-to-know exclusions (overrule every grant) ------------------------------------------------------------
 
 
+def concerns(user: Any, case: Case) -> bool:
+    """Whether the case is about the user or (the rule on) anyone they manage: no grant, naming or assignment
+    may ever show it to them."""
+    staff_ids = _blocked_staff_ids(user)
+    return bool(staff_ids) and case.subjects.filter(staff_member_id__in=staff_ids).exists()
+
+
 def _hidden_case(user: Any, case: Case) -> bool:
     if case.restricted and not NamedAccess.objects.filter(case=case, user_id=user.pk).exists():
         return True
-    staff_ids = _blocked_staff_ids(user)
-    return bool(staff_ids) and case.subjects.filter(staff_member_id__in=staff_ids).exists()
+    return concerns(user, case)
 
 
 def _without_hidden_cases(user: Any, queryset: QuerySet[Any], prefix: str = "") -> QuerySet[Any]:

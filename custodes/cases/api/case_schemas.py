@@ -9,18 +9,19 @@ import datetime as dt
 from typing import Literal
 
 from ninja import Field, Schema
-from pydantic import ConfigDict
+from pydantic import AwareDatetime, ConfigDict
 
 from custodes.cases.models import AssignmentRole, CaseStatus, CaseType, TriageAction
 from custodes.cases.services.common import REASON_MAX
 from custodes.cases.services.work import INTERVIEWEE_MAX, NOTE_MAX, TITLE_MAX
+from custodes.reporting.models import ReportStatus
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
 
 
 class PageQuery(Schema):
-    page: int = Field(1, ge=1, description="Page number, from 1; a page past the end has no items")
+    page: int = Field(1, ge=1, le=1_000_000, description="Page number, from 1; a page past the end has no items")
     page_size: int = Field(
         DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description=f"Items a page, at most {MAX_PAGE_SIZE}"
     )
@@ -145,7 +146,10 @@ class NoteIn(Schema):
     kind: Literal["note", "interview"] = "note"
     body: str = Field(max_length=NOTE_MAX, description="The note, or the interview record")
     interviewee: str = Field("", max_length=INTERVIEWEE_MAX, description="Interviews: by role, e.g. 'subject'")
-    interviewed_at: dt.datetime | None = Field(None, description="Interviews: when it took place")
+    # Aware only: a time with no offset is ambiguous (and cannot be compared with now).
+    interviewed_at: AwareDatetime | None = Field(
+        None, description="Interviews: when it took place, with its UTC offset (2026-03-01T10:00:00+00:00)"
+    )
 
 
 class NoteOut(Schema):
@@ -159,7 +163,7 @@ class NoteOut(Schema):
 
 class TriageQuery(PageQuery):
     reference: str = Field("", max_length=30)
-    status: str = Field("", max_length=30, description="A report status; none: every report awaiting triage")
+    status: ReportStatus | Literal[""] = Field("", description="A report status; none: every report awaiting triage")
     group: Literal["", "staff_corruption", "staff_misconduct", "conditions"] = ""
     establishment: str = Field("", max_length=3, description="NOMIS code")
     overdue: bool = Field(False, description="Only reports with an overdue acknowledgement or feedback")

@@ -13,12 +13,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Query, Router, Status
 
 from custodes.accounts.models import User
-from custodes.api.errors import error_body
+from custodes.api.errors import refusal
 from custodes.cases import selectors, workflow
 from custodes.cases.api.case_schemas import (
     AssignIn,
@@ -48,19 +48,7 @@ def _user(request: HttpRequest) -> Any:
 
 
 def refused(error: ValidationError | ValueError, aliases: dict[str, str] | None = None) -> HttpResponse:
-    """A service's refusal: 422 naming the fields when the request itself is wrong, 409 when the case's (or
-    report's) state forbids it, such as an invalid move in the workflow or a task already done. ``aliases`` maps
-    a service's field name to the one the request used."""
-    aliases = aliases or {}
-    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
-        details = [
-            {"field": aliases.get(field, field) if field != "__all__" else "", "message": message}
-            for field, messages in error.message_dict.items()
-            for message in messages
-        ]
-        return JsonResponse(error_body("invalid", "Some of what was sent is not valid.", details), status=422)
-    messages = error.messages if isinstance(error, ValidationError) else [str(error)]
-    return JsonResponse(error_body("conflict", " ".join(messages)), status=409)
+    return refusal(error, aliases)
 
 
 def invalid(field: str, message: str) -> HttpResponse:

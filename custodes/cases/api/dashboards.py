@@ -27,7 +27,9 @@ class DashboardQuery(Schema):
 
 
 class FigureOut(Schema):
-    count: int | None = Field(description="null when suppressed (fewer than 5, for aggregates)")
+    count: int | None = Field(
+        description="null when withheld (aggregates: a count under 5, or one a total would give away)"
+    )
     display: str
 
 

@@ -17,7 +17,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from custodes.api.errors import error_body
+from custodes.api.errors import error_body, refusal
 from custodes.cases.bundle.export import BundleRefused, export_bundle
 from custodes.cases.evidence import selectors
 from custodes.cases.models import CustodyTransfer, Evidence, EvidenceKind
@@ -162,10 +162,7 @@ def _transfer(record: CustodyTransfer) -> dict[str, Any]:
 
 
 def _refused(error: ValidationError) -> HttpResponse:
-    if hasattr(error, "error_dict"):
-        details = [{"field": f, "message": m} for f, messages in error.message_dict.items() for m in messages]
-        return JsonResponse(error_body("invalid", "Some of what was sent is not valid.", details), status=422)
-    return JsonResponse(error_body("conflict", " ".join(error.messages)), status=409)
+    return refusal(error)
 
 
 def _integrity(failure: services.EvidenceIntegrityError) -> HttpResponse:

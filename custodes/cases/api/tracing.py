@@ -15,11 +15,11 @@ from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
-from custodes.api.errors import error_body
+from custodes.api.errors import refusal
 from custodes.audit.models import AuditEvent
 from custodes.cases.models import Case, Disclosure, ExternalInvestigation
 from custodes.cases.services import external
@@ -263,12 +263,8 @@ def _disclosure(row: Disclosure) -> dict[str, Any]:
 
 
 def _refused(error: ValidationError) -> HttpResponse:
-    details = (
-        [{"field": f, "message": m} for f, messages in error.message_dict.items() for m in messages]
-        if hasattr(error, "error_dict")
-        else [{"field": "", "message": m} for m in error.messages]
-    )
-    return JsonResponse(error_body("invalid", "Some of what was sent is not valid.", details), status=422)
+    # Every refusal here is about what was sent (dates, agencies, recipients), never about state.
+    return refusal(error, non_field_status=422)
 
 
 @router.get(

@@ -19,6 +19,7 @@ from custodes.cases.api.case_schemas import TriageDecisionIn, TriageDecisionOut,
 from custodes.cases.api.cases import ERRORS, invalid, refused
 from custodes.cases.models import Case, TriageAction
 from custodes.cases.services import triage
+from custodes.core import policy
 from custodes.reporting.handling.forms.respond import DEFAULT_ACKNOWLEDGEMENT
 from custodes.reporting.models import Report
 
@@ -67,6 +68,9 @@ def queue(request: HttpRequest, query: Query[TriageQuery]) -> dict[str, Any]:
     return {"items": [_item(report) for report in reports[start : start + query.page_size]], "count": reports.count()}
 
 
+_LEAD_STEPS = {TriageAction.LINK_TO_CASE: "cases.direct", TriageAction.OPEN_CASE: "cases.open"}
+
+
 @router.post(
     "/triage/{reference}/decisions",
     response={201: TriageDecisionOut, **ERRORS},
@@ -81,6 +85,9 @@ def decide(request: HttpRequest, reference: str, payload: TriageDecisionIn) -> A
     refusal. Each action checks the scopes of what it does, so a token also needs `reports:write` to write to
     the reporter, `reports:read` and `cases:write` to open or link a case."""
     user = _user(request)
+    # As on the pages: a step only leads may take is refused (403) before the report is even looked up.
+    if payload.action in _LEAD_STEPS:
+        policy.require(user, _LEAD_STEPS[payload.action])
     report = selectors.report_for_triage(user, reference)
     case: Case | None = None
     try:
@@ -113,7 +120,7 @@ def decide(request: HttpRequest, reference: str, payload: TriageDecisionIn) -> A
                 actor=user, report=report, reason=payload.reason, police_reference=payload.police_reference
             )
     except ValidationError as refusal:
-        return refused(refusal)
+        return refused(refusal, {"body": "message"})  # reporting names the message to the reporter "body"
     report.refresh_from_db(fields=["status"])
     return Status(
         201,

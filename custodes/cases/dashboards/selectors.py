@@ -26,7 +26,7 @@ from django.db.models import Count, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import TruncQuarter
 from django.utils import timezone
 
-from custodes.cases.dashboards.suppression import Figure, publish_column, share
+from custodes.cases.dashboards.suppression import Figure, publish_column, publish_split, share
 from custodes.cases.models import CaseStatus, Outcome, OutcomeKind
 from custodes.cases.policies import dashboard_detail
 from custodes.core import policy
@@ -327,7 +327,7 @@ def _outcomes_over_time(
     points = []
     for start, row in zip(quarters, rows, strict=True):
         total, hits = row["cases"], row.get(outcome, 0)
-        [cases_figure, hits_figure], _ = publish_column([total, hits], detailed=detailed, with_total=False)
+        hits_figure, cases_figure = publish_split(hits, total, detailed=detailed)
         points.append(
             SharePoint(
                 label=quarter_label(start),

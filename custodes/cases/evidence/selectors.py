@@ -79,9 +79,12 @@ def custody_history(evidence: Evidence) -> list[CustodyTransfer]:
 
 
 def access_history(evidence: Evidence) -> list[AuditEvent]:
-    """Everything the audit log says was done with the exhibit (received, opened, transferred, failed its check),
-    newest first, up to ACCESS_HISTORY_LIMIT events. For an exhibit the caller has already been allowed to see."""
-    queryset = AuditEvent.objects.filter(target_type="cases.evidence", target_id=str(evidence.pk))
+    """What was done with the exhibit itself (received, opened, transferred, failed its check), newest first, up to
+    ACCESS_HISTORY_LIMIT events. For an exhibit the caller has already been allowed to see. Only evidence.*
+    events: a lead tracing the exhibit ("access.traced") must never be shown to the people being traced."""
+    queryset = AuditEvent.objects.filter(
+        target_type="cases.evidence", target_id=str(evidence.pk), action__startswith="evidence."
+    )
     return list(queryset.order_by("-seq")[:ACCESS_HISTORY_LIMIT])
 
 

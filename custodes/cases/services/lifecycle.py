@@ -161,15 +161,15 @@ def assign(
 
 
 def _would_see_once_assigned(user: User, case: Case) -> bool:
-    """Assigning makes the case visible to an investigator; need-to-know must still allow it."""
-    from custodes.cases.policies import _hidden_case
+    """Assigning makes the case visible to an investigator (and names them on a restricted one); need-to-know
+    must still allow it: never the case's subject, nor anyone above a subject in the line-management chain."""
+    from custodes.cases.policies import concerns
 
     scoped = any(
         g.role == Role.INVESTIGATOR and (g.national or g.establishment_id == case.establishment_id)
         for g in user.policy_grants()
     )
-    hidden = _hidden_case(user, case) and not case.restricted  # naming follows assignment on restricted cases
-    return scoped and not hidden
+    return scoped and not concerns(user, case)
 
 
 @transaction.atomic

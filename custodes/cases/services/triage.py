@@ -71,6 +71,7 @@ class DecisionRecord:
 
     decision: TriageDecision
     reason: str
+    case_shown: bool = False  # whether the reader may see the case it opened or linked (else: named as hidden)
 
 
 def _clean_reason(reason: str) -> str:
@@ -111,6 +112,7 @@ def _record(
     status: ReportStatus | None,
     case: Case | None = None,
     external_reference: str = "",
+    before: str | None = None,
 ) -> TriageDecision:
     """The decision row (reason sealed under the report's data key), the report's new status, the audit event."""
     decision = TriageDecision.objects.create(
@@ -124,8 +126,8 @@ def _record(
     )
     decision.reason = content.seal_text(content.data_key(report), report, _reason_field(decision), reason)
     decision.save(update_fields=["reason"])
-    before = report.status
-    if status is not None and status != before:
+    before = before or report.status  # a delegated service may already have moved it on
+    if status is not None and status != report.status:
         Report.objects.filter(pk=report.pk).update(status=status, updated_at=decision.decided_at)
         report.status = status
     audit.record(
@@ -153,10 +155,13 @@ def _reason_field(decision: TriageDecision) -> str:
 def acknowledge(*, actor: Any, report: Report, reason: str, message: str) -> TriageDecision:
     """Send the acknowledgement (reporting's service: it refuses a second one) and record the decision."""
     locked, reason = _begin(actor, report, reason, AWAITING)
+    before = locked.status
     reporting.acknowledge(actor=actor, report=locked, body=message)
     locked.refresh_from_db(fields=["status", "acknowledged_at", "updated_at"])
     # Intake's "received" becomes "acknowledged" (reporting does that); a report already asked about stays so.
-    return _record(actor=actor, report=locked, action=TriageAction.ACKNOWLEDGE, reason=reason, status=None)
+    return _record(
+        actor=actor, report=locked, action=TriageAction.ACKNOWLEDGE, reason=reason, status=None, before=before
+    )
 
 
 @transaction.atomic
@@ -200,6 +205,7 @@ def link_from_case(*, actor: Any, case: Case, report: Report, reason: str) -> No
         link_to_case(actor=actor, report=current, case=case, reason=reason)
     else:
         lifecycle.link_report(actor=actor, case=case, report=current, reason=reason)
+        _carry_police_referrals(actor, current, case)
 
 
 @transaction.atomic
@@ -326,4 +332,18 @@ def decisions(*, actor: Any, report: Report) -> list[DecisionRecord]:
     if not rows:
         return []
     key = content.data_key(report)
-    return [DecisionRecord(row, content.open_text(key, report, _reason_field(row), row.reason)) for row in rows]
+    # A decision's case is named only to those who may see it: triaging a report (an establishment's triager,
+    # a lead not named on a restricted case) is not leave to learn of a case the policy hides.
+    shown = (
+        set(
+            policy.visible(actor, "cases.view_case")
+            .filter(pk__in={row.case_id for row in rows if row.case_id})
+            .values_list("pk", flat=True)
+        )
+        if policy.can(actor, "cases.view_case")
+        else set()
+    )
+    return [
+        DecisionRecord(row, content.open_text(key, report, _reason_field(row), row.reason), row.case_id in shown)
+        for row in rows
+    ]

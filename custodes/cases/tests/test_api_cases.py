@@ -385,3 +385,34 @@ def test_the_endpoints_and_their_errors_are_in_the_openapi_document():
     for field in ("reference", "status", "restricted", "subjects", "assigned", "reports"):
         assert field in detail
     assert set(document["components"]["schemas"]["CasePage"]["properties"]) == {"items", "count"}
+
+
+def test_nobody_the_case_concerns_is_assigned_even_to_a_restricted_case(lead, case, a, officer):
+    from custodes.cases.models import Assignment, NamedAccess
+
+    lifecycle.set_restriction(actor=lead, case=case, restricted=True, reason="Senior staff involved")
+    manager = StaffMemberFactory(current_establishment=a)
+    officer.line_manager = manager
+    officer.save(update_fields=["line_manager"])
+    client = bearer(lead, READ, WRITE)
+    for staff, username in ((officer, "subject-inv"), (manager, "manager-inv")):
+        link_staff(persona(Role.INVESTIGATOR, a, username=username), staff)
+        refused = _post(client, f"/api/v1/cases/{case.reference}/assignments", {"username": username})
+        assert refused.status_code == 422
+        assert refused.json()["error"]["details"][0]["field"] == "username"
+    assert not Assignment.objects.filter(user__username__in=["subject-inv", "manager-inv"]).exists()
+    assert not NamedAccess.objects.filter(user__username__in=["subject-inv", "manager-inv"]).exists()
+    allowed = persona(Role.INVESTIGATOR, a, username="clear-inv")
+    assert _post(client, f"/api/v1/cases/{case.reference}/assignments", {"username": "clear-inv"}).status_code == 201
+    assert NamedAccess.objects.filter(case=case, user=allowed).exists()
+
+
+def test_bad_input_is_a_clear_error_not_a_failure(lead, case, investigator):
+    client = bearer(investigator, READ, WRITE)
+    assert client.get("/api/v1/cases", {"page": 9223372036854775807}).status_code == 422
+    interview = {"kind": "interview", "body": "Record.", "interviewee": "witness", "interviewed_at": "2025-03-01T10:00"}
+    naive = _post(client, f"/api/v1/cases/{case.reference}/notes", interview)
+    assert naive.status_code == 422
+    assert "interviewed_at" in str(naive.json()["error"]["details"])
+    assert not case.notes.exists()
+    assert bearer(lead, "triage:write").get("/api/v1/triage", {"status": "nonsense"}).status_code == 422

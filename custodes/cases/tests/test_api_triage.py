@@ -194,3 +194,25 @@ def test_the_queue_costs_the_same_queries_however_long_it_is(lead, a, b):
     for n in range(8):
         make_report(b if n % 2 else a, category=ESTABLISHMENT_CATEGORY if n % 3 else NATIONAL_CATEGORY)
     assert queries() == small
+
+
+def test_a_triager_is_refused_the_lead_steps_before_any_report_is_looked_up(a):
+    triager = bearer(persona(Role.TRIAGER, a), TRIAGE, "reports:read", "reports:write", "cases:write")
+    report = make_report(a, category=ESTABLISHMENT_CATEGORY)
+    for data in ({"action": "link_to_case", "case": "C-2026-000001"}, {"action": "open_case", "title": "Heating"}):
+        seen = _decide(triager, report, reason="Because", **data)
+        missing = triager.post(
+            f"/api/v1/triage/{MISSING}/decisions", {"reason": "Because", **data}, content_type="application/json"
+        )
+        assert seen.status_code == missing.status_code == 403
+        assert seen.content == missing.content
+    assert not TriageDecision.objects.exists()
+
+
+def test_a_blank_question_to_the_reporter_names_the_field_that_was_sent(lead, a):
+    client = bearer(lead, TRIAGE, "reports:read", "reports:write")
+    report = make_report(a)
+    response = _decide(client, report, action="request_information", reason="Vague", message="  ")
+    assert response.status_code == 422
+    assert [d["field"] for d in response.json()["error"]["details"]] == ["message"]
+    assert not TriageDecision.objects.exists()

@@ -15,7 +15,14 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from custodes.cases.dashboards import charts
-from custodes.cases.dashboards.suppression import SUPPRESSED_TEXT, Figure, publish, publish_column, share
+from custodes.cases.dashboards.suppression import (
+    SUPPRESSED_TEXT,
+    Figure,
+    publish,
+    publish_column,
+    publish_split,
+    share,
+)
 
 SVG = "{http://www.w3.org/2000/svg}"
 NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
@@ -211,13 +218,23 @@ def test_small_counts_are_suppressed_for_aggregates_only():
     assert Figure(1234).display == "1,234"
 
 
-def test_one_hidden_cell_beside_a_published_total_takes_the_next_smallest_with_it():
+def test_hidden_cells_beside_a_published_total_can_never_be_worked_out():
     figures, total = publish_column([20, 2, 9, 30], detailed=False, with_total=True)
     assert [f.value for f in figures] == [20, None, None, 30]
     assert total == Figure(61)
-    # Two hidden already: neither can be worked out alone.
+    # Two hidden already, adding to 5: neither can be worked out alone.
     figures, _ = publish_column([20, 2, 3, 30], detailed=False, with_total=True)
     assert [f.value for f in figures] == [20, None, None, 30]
+    # Two hidden of 4 each, or two zeros: the rest of the total would give them away, so more are withheld.
+    figures, total = publish_column([4, 4, 30, 40], detailed=False, with_total=True)
+    assert [f.value for f in figures] == [None, None, 30, 40]
+    figures, total = publish_column([0, 0, 10, 20], detailed=False, with_total=True)
+    assert [f.value for f in figures] == [None, None, None, 20]
+    assert total == Figure(30)
+    # One small cell beside one other: both withheld, and the total (the two together) says nothing of either.
+    figures, total = publish_column([0, 30], detailed=False, with_total=True)
+    assert [f.value for f in figures] == [None, None]
+    assert total == Figure(30)
     # No total: nothing to subtract from.
     figures, total = publish_column([20, 2, 9], detailed=False, with_total=False)
     assert [f.value for f in figures] == [20, None, 9]
@@ -225,17 +242,28 @@ def test_one_hidden_cell_beside_a_published_total_takes_the_next_smallest_with_i
 
 
 @given(st.lists(st.integers(0, 50), min_size=1, max_size=12))
-def test_no_published_column_gives_away_a_single_hidden_cell(counts):
+def test_no_published_column_gives_away_a_hidden_cell(counts):
     figures, total = publish_column(counts, detailed=False, with_total=True)
-    hidden = [f for f in figures if f.value is None]
+    hidden = [count for count, figure in zip(counts, figures, strict=True) if figure.value is None]
     assert all(f.value is None or f.value >= 5 for f in figures)
-    if total is not None and total.value is not None:
-        assert len(hidden) != 1
+    if total is not None and total.value is not None and hidden:
+        # What a reader can work out is only the hidden cells' sum (the total minus the rest): with two or more
+        # cells sharing a sum of 5 or more, each could be any of several values.
+        assert total.value - sum(f.value for f in figures if f.value is not None) == sum(hidden)
+        assert len(hidden) >= 2
+        assert sum(hidden) >= 5
+
+
+def test_a_shares_parts_never_give_away_the_rest():
+    hits, total = publish_split(38, 40, detailed=False)
+    assert (hits.value, total.value) == (None, 40)  # 2 not convicted: 38 would give it away
+    hits, total = publish_split(20, 40, detailed=False)
+    assert (hits.value, total.value) == (20, 40)
 
 
 def test_a_share_is_shown_only_when_none_of_its_parts_is_small():
     assert share(6, 10, detailed=True) == 60.0
-    assert share(6, 10, detailed=False) is None  # the other 4 are fewer than 5
+    assert share(6, 10, detailed=False) is None  # the other 4 are a small count
     assert share(6, 12, detailed=False) == 50.0
     assert share(0, 0, detailed=True) is None
     assert share(40, 40, detailed=False) is None  # 100% of 40: the rest (0) is a small count

@@ -14,6 +14,7 @@ from django.utils import timezone
 from custodes.audit.models import AuditEvent
 from custodes.cases.models import CaseEvent, CustodyTransfer, Evidence
 from custodes.cases.services import evidence as services
+from custodes.cases.services import lifecycle
 from custodes.cases.services.common import unseal
 
 from .evidence_support import Setting, file_store, setting, stored_file, world  # noqa: F401
@@ -169,6 +170,19 @@ def test_a_transfer_without_what_it_needs_is_refused(setting: Setting, fields: d
 def test_custody_never_goes_to_the_subject_or_their_manager(setting: Setting):
     evidence = setting.add_file()
     for holder in (setting.subject_user, setting.line_manager):
-        with pytest.raises(ValidationError, match="concerns them"):
+        with pytest.raises(ValidationError, match="may not see this case"):
             services.transfer(actor=setting.lead, evidence=evidence, to_user=holder, reason="Moved")
     assert not CustodyTransfer.objects.exists()
+
+
+def test_custody_goes_only_to_people_who_may_see_the_case(setting: Setting):
+    evidence = setting.add_file()
+    # A governor at another prison, and (once the case is restricted) a lead who is not named on it.
+    with pytest.raises(ValidationError, match="may not see this case"):
+        services.transfer(actor=setting.lead, evidence=evidence, to_user=setting.other_governor, reason="Moved")
+    lifecycle.set_restriction(actor=setting.lead, case=setting.case, restricted=True, reason="Senior staff")
+    with pytest.raises(ValidationError, match="may not see this case"):
+        services.transfer(actor=setting.lead, evidence=evidence, to_user=setting.other_lead, reason="Moved")
+    assert not CustodyTransfer.objects.exists()
+    services.transfer(actor=setting.lead, evidence=evidence, to_user=setting.lead, reason="Named on it")
+    assert CustodyTransfer.objects.get().to_user == setting.lead

@@ -177,7 +177,7 @@ def test_a_physical_item_needs_its_description_seal_and_location(setting: Settin
 
 def test_evidence_is_never_put_in_the_hands_of_the_subject_or_their_manager(setting: Setting):
     for holder in (setting.subject_user, setting.line_manager):
-        with pytest.raises(ValidationError, match="concerns them"):
+        with pytest.raises(ValidationError, match="may not see this case"):
             services.receive_physical(
                 actor=setting.investigator,
                 case=setting.case,

@@ -217,6 +217,15 @@ def _add_cases(world: World, rng: random.Random, reports: list[Report]) -> None:
         if rng.random() < 0.25 and case.status != CaseStatus.CLOSED:
             # A subject added after someone was assigned: the case (and its reports) may now be hidden from them.
             extra = rng.choice([m for m in local if m not in subjects] or local)
+            assigned_staff = [
+                member
+                for member in StaffMember.objects.filter(
+                    account__case_assignments__case=case, account__case_assignments__ended_at__isnull=True
+                )
+                if member not in subjects
+            ]
+            if assigned_staff and rng.random() < 0.6:
+                extra = rng.choice(assigned_staff)  # about someone already on it: now hidden from them
             with suppress(ValidationError, PermissionDenied, Http404):
                 lifecycle.add_subject(actor=owner, case=case, staff_member=extra)
     for report in rng.sample(reports, 6):

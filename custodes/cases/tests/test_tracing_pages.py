@@ -107,3 +107,33 @@ def test_the_case_page_links_the_leads_to_the_trace(scene: Scene):
     assert reverse("cases:case-access", kwargs={"reference": scene.case.reference}).encode() in page.content
     page = client(scene.investigator).get(reverse("cases:external-list", kwargs={"reference": scene.case.reference}))
     assert b"Who has seen this case" not in page.content
+
+
+def test_the_people_traced_never_see_the_trace(scene: Scene):
+    from custodes import audit
+    from custodes.cases.evidence.selectors import access_history
+    from custodes.cases.tracing import selectors as tracing
+
+    evidence = make_evidence(scene)
+    tracing.evidence_trace(scene.lead, evidence.pk)
+    assert AuditEvent.objects.filter(action="access.traced", target_id=str(evidence.pk)).exists()
+    # The exhibit's own history, which investigators and governors read, shows what was done with it only.
+    assert {event.action for event in access_history(evidence)} <= {
+        "evidence.received",
+        "evidence.opened",
+        "evidence.transferred",
+        "evidence.integrity_failed",
+    }
+    assert (
+        "access.traced"
+        not in client(scene.investigator)
+        .get(reverse("cases:evidence-detail", kwargs={"reference": scene.case.reference, "exhibit": "E1"}))
+        .content.decode()
+    )
+    # A lead under watch learns of it neither from the tracing lead's history nor from the flags.
+    tracing.user_history(scene.lead, scene.subject_lead.pk)
+    audit.record("access.flagged", actor=None, target_type="accounts.user", target_id=scene.subject_lead.pk, detail={})
+    seen_by_subject = tracing.user_history(scene.subject_lead, scene.lead.pk).events
+    assert not seen_by_subject.filter(target_id=str(scene.subject_lead.pk)).exists()
+    assert not tracing.flag_events(scene.subject_lead).exists()
+    assert tracing.flag_events(scene.lead).filter(target_id=str(scene.subject_lead.pk)).exists()

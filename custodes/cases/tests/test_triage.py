@@ -17,7 +17,7 @@ from django.utils import timezone
 from custodes.audit.models import AuditEvent
 from custodes.cases import selectors
 from custodes.cases.models import Case, CaseStatus, TriageAction, TriageDecision
-from custodes.cases.services import lifecycle, triage
+from custodes.cases.services import triage
 from custodes.core.roles import Role
 from custodes.reporting.models import MessageKind, ReportStatus
 from custodes.reporting.tests.handling_support import set_received
@@ -375,9 +375,43 @@ def test_a_police_referral_runs_alongside_any_case_the_report_becomes_part_of(es
     )
     police = ExternalInvestigation.objects.get(case=case)
     assert (police.agency, police.external_reference, police.status) == ("police", "MPS/2026/0451", "requested")
-    other = open_case(estate.lead, estate.world)
-    lifecycle.link_report(actor=estate.lead, case=other, report=report)
-    triage.link_from_case(actor=estate.lead, case=open_case(estate.lead, estate.world), report=report, reason="Same")
-    assert ExternalInvestigation.objects.filter(external_reference="MPS/2026/0451").count() == 1  # only via triage
     report.refresh_from_db()
     assert report.status == ReportStatus.LINKED_TO_CASE
+    # Linked later from another case's page, out of triage now: the referral follows it there too.
+    third = open_case(estate.lead, estate.world)
+    triage.link_from_case(actor=estate.lead, case=third, report=report, reason="Same officer")
+    assert ExternalInvestigation.objects.filter(case=third, external_reference="MPS/2026/0451").count() == 1
+    assert ExternalInvestigation.objects.filter(external_reference="MPS/2026/0451").count() == 2
+
+
+def test_the_acknowledgement_form_offers_the_standard_wording(estate: Estate):
+    from custodes.reporting.handling.forms.respond import DEFAULT_ACKNOWLEDGEMENT
+
+    report = estate.world.report(routed="national")
+    html = browser(estate.lead).get(f"/triage/{report.reference}/acknowledge").content.decode()
+    assert DEFAULT_ACKNOWLEDGEMENT.split("\n")[0][:40] in html
+
+
+def test_the_audit_event_records_the_status_the_report_moved_from(estate: Estate):
+    report = estate.world.report(routed="national")
+    assert report.status == ReportStatus.RECEIVED
+    triage.acknowledge(actor=estate.lead, report=report, reason="Credible", message="Thank you.")
+    detail = AuditEvent.objects.filter(action="triage.decided").latest("pk").detail
+    assert (detail["from"], detail["to"]) == (ReportStatus.RECEIVED, ReportStatus.ACKNOWLEDGED)
+
+
+def test_a_decisions_case_is_named_only_to_those_who_may_see_it(estate: Estate):
+    report = estate.world.report(routed="establishment")
+    case = triage.open_case(
+        actor=estate.lead,
+        report=report,
+        reason="Serious",
+        title="Restricted from the start",
+        case_type="staff_misconduct",
+        restricted=True,
+    )
+    assert "Case <a" in browser(estate.lead).get(f"/triage/{report.reference}").content.decode()
+    for reader in (persona(Role.COUNTER_CORRUPTION_LEAD), persona(Role.TRIAGER, estate.world.a)):
+        html = browser(reader).get(f"/triage/{report.reference}").content.decode()
+        assert case.reference not in html
+        assert "A case [not shown]" in html

@@ -130,9 +130,9 @@ def user_history(user: Any, account_id: int, *, page: int = 1) -> Trace:
     account = User.objects.filter(pk=account_id).first()
     if account is None:
         raise Http404()
-    events = AuditEvent.objects.filter(actor_id=account.pk, action__in=sensitive_actions()).order_by(
-        "-occurred_at", "-seq"
-    )
+    events = _not_about_reader(
+        user, AuditEvent.objects.filter(actor_id=account.pk, action__in=sensitive_actions())
+    ).order_by("-occurred_at", "-seq")
     _audited(user, {"target_type": USER, "target_id": account.pk}, {"page": page})
     return Trace(heading=f"{account.get_username()} ({account})", events=events, obj=account)
 
@@ -140,7 +140,13 @@ def user_history(user: Any, account_id: int, *, page: int = 1) -> Trace:
 def flag_events(user: Any, *, page: int = 1) -> QuerySet[AuditEvent]:
     policy.require(user, TRACE)
     _audited(user, {}, {"flags": True, "page": page})
-    return AuditEvent.objects.filter(action=FLAGGED).order_by("-seq")
+    return _not_about_reader(user, AuditEvent.objects.filter(action=FLAGGED)).order_by("-seq")
+
+
+def _not_about_reader(user: Any, events: QuerySet[AuditEvent]) -> QuerySet[AuditEvent]:
+    """A lead can be traced and flagged too: they never learn of it here (from another lead's history, or the
+    flags), as the flag's notification already skips the account it is about."""
+    return events.exclude(target_type=USER, target_id=str(user.pk))
 
 
 # --- Labelling a page of events -------------------------------------------------------------------------------
@@ -199,7 +205,7 @@ def target_labels(user: Any, events: Sequence[AuditEvent]) -> dict[tuple[str, st
             labels[(ATTACHMENT, str(pk))] = (f"A file on report {ref}", href)
     ids = _ids(events, USER)
     if ids:
-        for pk, username in User.objects.filter(pk__in=ids).values_list("pk", "username"):
+        for pk, username in User.objects.filter(pk__in=ids).exclude(pk=user.pk).values_list("pk", "username"):
             labels[(USER, str(pk))] = (f"Account {username}", reverse("cases:user-access", kwargs={"user_id": pk}))
     return labels
 

@@ -127,8 +127,8 @@ class AcknowledgeForm(TriageForm):
     message = _message_field("Acknowledgement", _REPORTER_SEES)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("initial", {"message": DEFAULT_ACKNOWLEDGEMENT})
         super().__init__(*args, **kwargs)
+        self.initial.setdefault("message", DEFAULT_ACKNOWLEDGEMENT)  # the view may pass initial values of its own
 
     def layout_fields(self) -> list[Any]:
         return [Field.textarea("message", label_size=Size.SMALL, max_characters=MESSAGE_MAX_CHARS)]

@@ -9,10 +9,10 @@ import math
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 
-from custodes.api.errors import error_body
+from custodes.api.errors import refusal
 from custodes.core.pagination import PER_PAGE
 from custodes.reporting import selectors, services
 from custodes.reporting.api.schemas import (
@@ -95,14 +95,7 @@ def _sent(message: Message) -> dict[str, Any]:
 
 def _conflict(error: ValidationError) -> HttpResponse:
     """A refusal by the service: 422 when the message itself is wrong, 409 when the report's state forbids it."""
-    if hasattr(error, "error_dict"):
-        details = [
-            {"field": field, "message": message}
-            for field, messages in error.message_dict.items()
-            for message in messages
-        ]
-        return JsonResponse(error_body("invalid", "Some of what was sent is not valid.", details), status=422)
-    return JsonResponse(error_body("conflict", " ".join(error.messages)), status=409)
+    return refusal(error)
 
 
 def register(router: Router, errors: dict[int, Any]) -> None:

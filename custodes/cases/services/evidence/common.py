@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 
 from custodes.cases.models import Case, Evidence
 from custodes.cases.services.common import unseal
+from custodes.core import policy
 
 VIEW, WORK = "cases.view_evidence", "cases.work"
 MB = 1024 * 1024
@@ -68,17 +69,13 @@ def current_holder(evidence: Evidence) -> str:
 
 
 def check_holder(user: Any, case: Case, field: str) -> None:
-    """Evidence is never put in the hands of someone the case must be kept from: a subject, or (the rule on)
-    someone in a subject's line-management chain."""
-    from custodes.cases.policies import _blocked_staff_ids
-
+    """Evidence is put only in the hands of someone who may see the case: never a subject, nor (the rule on)
+    anyone in a subject's line-management chain, nor someone not named on a restricted case or without a grant
+    that reaches it. (Someone outside Custodes, such as a police officer, is recorded as a named outside holder.)"""
     if not getattr(user, "is_active", False):
         raise ValidationError({field: "That account is not active"})
-    blocked = _blocked_staff_ids(user)
-    if blocked and case.subjects.filter(staff_member_id__in=blocked).exists():
-        raise ValidationError(
-            {field: "This person may not hold evidence in this case (it concerns them or their team)"}
-        )
+    if not policy.can(user, "cases.view_case", case):
+        raise ValidationError({field: "This person may not see this case, so may not hold its evidence"})
 
 
 _REQUIRED = {

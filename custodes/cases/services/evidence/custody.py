@@ -37,7 +37,7 @@ def transfer(
 ) -> CustodyTransfer:
     """Record that the exhibit changed hands or place: to a user of the service, or to a named outside holder
     (e.g. "DC 4521, Metropolitan Police"). For a physical item, say whether its seal was intact."""
-    case = evidence.case
+    case = locked(evidence.case)  # as it is now: a restriction made since the caller read it counts
     policy.require(actor, WORK, case)
     policy.require(actor, VIEW, evidence)
     reason = clean_text(reason, "reason", 300, required=True)
@@ -59,7 +59,6 @@ def transfer(
     transferred_at = transferred_at or now
     if transferred_at > now + dt.timedelta(minutes=5) or transferred_at < evidence.received_at:
         raise ValidationError({"transferred_at": "The time must be between when it was received and now"})
-    locked(case)  # transfers of one case's evidence are recorded one at a time, so each knows the holder before it
     evidence = Evidence.objects.get(pk=evidence.pk)
     last = evidence.transfers.order_by("-transferred_at", "-pk").first()
     if last is not None and transferred_at < last.transferred_at:
