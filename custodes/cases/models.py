@@ -378,6 +378,12 @@ class Evidence(models.Model):
         ordering = ["received_at", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["case", "reference"], name="evidence_reference_unique"),
+            # A report's file is one exhibit in a case, however many people take it at once.
+            models.UniqueConstraint(
+                fields=["case", "source_attachment"],
+                condition=Q(source_attachment__isnull=False),
+                name="evidence_one_exhibit_per_report_file",
+            ),
             models.CheckConstraint(
                 condition=(Q(kind="digital") & ~Q(sha256="") & ~Q(path=""))
                 | (Q(kind="physical") & Q(sha256="") & Q(path="")),

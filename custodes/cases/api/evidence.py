@@ -315,12 +315,11 @@ def export_evidence_bundle(request: HttpRequest, reference: str, payload: Export
 )
 def get_evidence(request: HttpRequest, reference: str, exhibit: str) -> dict[str, Any]:
     evidence = _exhibit(_user(request), reference, exhibit)
-    source = evidence.source_attachment
     return {
         **_out(evidence),
         "file_name": services.file_name(evidence) if evidence.kind == EvidenceKind.DIGITAL else None,
         "holder": services.current_holder(evidence),
-        "metadata_kept": list(source.metadata_removed) if source is not None else [],
+        "metadata_kept": selectors.metadata_kept(evidence),
         "custody": [_transfer(record) for record in selectors.custody_history(evidence)],
         "accesses": [
             {"seq": e.seq, "occurred_at": e.occurred_at, "actor": e.actor_label, "action": e.action}

@@ -22,9 +22,19 @@ from custodes.cases.bundle import layout
 from custodes.cases.models import Case, CaseReport, Evidence
 from custodes.reporting.models import Attachment, Message, Report
 
-# Left out of every extract: the reason a reporter liaison gave for opening a reporter's sealed identity can
-# itself point at the reporter, and a bundle never carries the reporter's identity.
-EXCLUDED_ACTIONS = frozenset({"reporting.identity_revealed"})
+# Left out of every extract, because a bundle can reach the subject and never carries anything that could point at
+# the reporter: the reason a reporter liaison gave for opening a reporter's sealed identity; and the reporter's own
+# activity (how and when they submitted, and each time they came back to follow up or add to it), whose channel
+# and timing could narrow down who they are. The report's receipt date is in the summary; the manifest lists these
+# exclusions, so the gaps they leave in the sequence are explained.
+EXCLUDED_ACTIONS = frozenset(
+    {
+        "reporting.identity_revealed",
+        "reporting.submitted",
+        "reporting.reporter_followed_up",
+        "reporting.reporter_message",
+    }
+)
 
 
 class AuditChainBroken(Exception):

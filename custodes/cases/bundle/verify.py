@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import stat
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -82,6 +83,11 @@ def _check(
             verdict.fail(f"{info.filename}: appears more than once in the ZIP")
         if not layout.is_safe_member_name(info.filename) or info.is_dir():
             verdict.fail(f"{info.filename!r}: not a safe file name for a bundle member")
+        # The Unix file type in the member's header is covered by no hash: a symbolic link (or any other special
+        # file) would point elsewhere once the bundle is unzipped into a folder, as step 3 of its README does.
+        kind = stat.S_IFMT(info.external_attr >> 16)
+        if kind not in (0, stat.S_IFREG):
+            verdict.fail(f"{info.filename}: not a plain file in the ZIP (a link or special file)")
         infos[info.filename] = info
 
     for required in (layout.MANIFEST, layout.SIGNATURE, layout.PUBLIC_KEY):
@@ -165,6 +171,10 @@ def _check_signature(
     if not isinstance(key, Ed25519PublicKey):
         verdict.fail(f"{layout.PUBLIC_KEY}: not an Ed25519 key")
         return
+    # The PEM reader forgives stray whitespace; a genuine bundle carries the key in exactly the form the service
+    # writes, so any other byte in the file is a change, and named as one.
+    if public_pem != key.public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo):
+        verdict.fail(f"{layout.PUBLIC_KEY}: not exactly as the service writes it (changed)")
     actual = layout.fingerprint(key.public_bytes(Encoding.Raw, PublicFormat.Raw))
     try:
         key.verify(signature, manifest_bytes)

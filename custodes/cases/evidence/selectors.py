@@ -78,6 +78,13 @@ def custody_history(evidence: Evidence) -> list[CustodyTransfer]:
     return list(queryset.order_by("transferred_at", "pk"))
 
 
+def metadata_kept(evidence: Evidence) -> list[str]:
+    """What cleaning would have removed that this exhibit still holds: only an exhibit taken as the reporter's
+    original (by a lead, with a reason) keeps it; a cleaned copy holds none of it."""
+    source = evidence.source_attachment
+    return list(source.metadata_removed) if source is not None and evidence.sha256 == source.sha256 else []
+
+
 def access_history(evidence: Evidence) -> list[AuditEvent]:
     """What was done with the exhibit itself (received, opened, transferred, failed its check), newest first, up to
     ACCESS_HISTORY_LIMIT events. For an exhibit the caller has already been allowed to see. Only evidence.*

@@ -18,7 +18,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from custodes.accounts.models import User
 from custodes.cases.bundle import layout
@@ -95,7 +95,6 @@ def evidence_list(request: HttpRequest, reference: str) -> HttpResponse:
 def evidence_detail(request: HttpRequest, reference: str, exhibit: str) -> HttpResponse:
     user = _actor(request)
     evidence = selectors.exhibit(user, reference, exhibit)
-    source = evidence.source_attachment
     context = _context(
         evidence.case,
         evidence=evidence,
@@ -105,8 +104,7 @@ def evidence_detail(request: HttpRequest, reference: str, exhibit: str) -> HttpR
         history=selectors.custody_history(evidence),
         accesses=selectors.access_history(evidence),
         access_limit=selectors.ACCESS_HISTORY_LIMIT,
-        # Only an exhibit taken as the reporter's original (by a lead, with a reason) keeps what cleaning removed.
-        metadata_kept=list(source.metadata_removed) if source is not None and evidence.sha256 == source.sha256 else [],
+        metadata_kept=selectors.metadata_kept(evidence),
         may_work=selectors.may(user, selectors.WORK, evidence.case),
     )
     return render(request, "cases/evidence/detail.html", context)
@@ -239,7 +237,7 @@ def transfer(request: HttpRequest, reference: str, exhibit: str) -> HttpResponse
     return render(request, "cases/evidence/transfer.html", context)
 
 
-@require_safe
+@require_GET  # not HEAD: a HEAD would decrypt the file and record an opening for nothing sent
 @login_required
 def download(request: HttpRequest, reference: str, exhibit: str) -> HttpResponse:
     """The exhibit's original bytes, re-verified and recorded; refused with a clear page when they do not match."""

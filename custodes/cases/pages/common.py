@@ -48,10 +48,14 @@ def set_choices(form: forms.Form, name: str, choices: Any) -> None:
     field.choices = choices
 
 
-def add_validation_error(form: forms.Form, error: ValidationError, field: str | None = None) -> None:
-    """A service's ValidationError, shown on the form: against the fields it names (or their aliases)."""
+def add_validation_error(
+    form: forms.Form, error: ValidationError, field: str | None = None, aliases: Mapping[str, str] | None = None
+) -> None:
+    """A service's ValidationError, shown on the form: against the fields it names (``aliases`` maps a service's
+    name for one to the form's), anything else against ``field``."""
     if hasattr(error, "error_dict"):
         for name, problems in error.message_dict.items():
+            name = (aliases or {}).get(name, name)
             form.add_error(name if name in form.fields else field, problems)
     else:
         form.add_error(field, error.messages)
@@ -75,6 +79,7 @@ def form_page(
     context: dict[str, Any],
     template: str = FORM_TEMPLATE,
     error_field: str | None = None,
+    aliases: Mapping[str, str] | None = None,
 ) -> HttpResponse:
     """Show ``form``; on a valid POST call ``act(cleaned_data)`` (one service, which checks the policy again and
     audits) and go to ``success_url`` with ``done`` as the success banner. A service's refusal is shown on the
@@ -83,7 +88,7 @@ def form_page(
         try:
             act(form.cleaned_data)
         except ValidationError as refused:
-            add_validation_error(form, refused, error_field)
+            add_validation_error(form, refused, error_field, aliases)
         else:
             messages.success(request, done)
             return redirect(success_url)

@@ -131,12 +131,21 @@ def change_status(*, actor: Any, case: Case, to: CaseStatus | str, reason: str =
     return case
 
 
+def _open_for_more(case: Case) -> Case:
+    """The case row, locked, unless it is closed: nobody is assigned, linked or added to a closed case (taking
+    someone off, or restricting it, still can be done)."""
+    current = locked(case)
+    if current.status == CaseStatus.CLOSED:
+        raise ValidationError("This case is closed. Reopen it to add to it.")
+    return current
+
+
 @transaction.atomic
 def assign(
     *, actor: Any, case: Case, user: User, role: AssignmentRole | str = AssignmentRole.INVESTIGATOR
 ) -> Assignment:
     policy.require(actor, "cases.direct", case)
-    case = locked(case)
+    case = _open_for_more(case)
     if not any(g.role == Role.INVESTIGATOR for g in user.policy_grants()):
         raise ValidationError({"user": "Only someone with the investigator role can be assigned to a case"})
     if not policy.can(user, "cases.view_case", case) and not _would_see_once_assigned(user, case):
@@ -226,7 +235,7 @@ def set_restriction(*, actor: Any, case: Case, restricted: bool, named: Sequence
 def link_report(*, actor: Any, case: Case, report: Report, reason: str = "") -> CaseReport:
     policy.require(actor, "cases.direct", case)
     policy.require(actor, "reporting.view_report", report)
-    case = locked(case)
+    case = _open_for_more(case)
     link, created = CaseReport.objects.get_or_create(
         case=case, report=report, defaults={"linked_by": actor, "linked_at": timezone.now()}
     )
@@ -256,7 +265,7 @@ def add_subject(
     policy.require(actor, "cases.direct", case)
     if (staff_member is None) == (prisoner is None):
         raise ValidationError("Name one staff member or one prisoner")
-    case = locked(case)
+    case = _open_for_more(case)
     subject, created = CaseSubject.objects.get_or_create(case=case, staff_member=staff_member, prisoner=prisoner)
     if not created:
         raise ValidationError("This person is already a subject of the case")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -416,3 +417,19 @@ def test_bad_input_is_a_clear_error_not_a_failure(lead, case, investigator):
     assert "interviewed_at" in str(naive.json()["error"]["details"])
     assert not case.notes.exists()
     assert bearer(lead, "triage:write").get("/api/v1/triage", {"status": "nonsense"}).status_code == 422
+
+
+def test_nobody_is_assigned_linked_or_added_to_a_closed_case(lead, case, a):
+    from custodes.cases.models import CaseReport, CaseSubject
+
+    lifecycle.change_status(actor=lead, case=case, to=CaseStatus.CLOSED, reason="Nothing to pursue")
+    persona(Role.INVESTIGATOR, a, username="late")
+    refused = _post(bearer(lead, READ, WRITE), f"/api/v1/cases/{case.reference}/assignments", {"username": "late"})
+    assert refused.status_code == 409
+    assert "closed" in refused.json()["error"]["message"]
+    before = (CaseReport.objects.count(), CaseSubject.objects.count())
+    with pytest.raises(ValidationError, match="closed"):
+        lifecycle.link_report(actor=lead, case=case, report=make_report(a))
+    with pytest.raises(ValidationError, match="closed"):
+        lifecycle.add_subject(actor=lead, case=case, prisoner=PrisonerFactory(current_establishment=a))
+    assert (CaseReport.objects.count(), CaseSubject.objects.count()) == before

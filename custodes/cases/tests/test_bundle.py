@@ -139,8 +139,10 @@ def test_the_audit_extract_is_the_chain_about_the_case_exactly(setting: Setting,
         "evidence.received",
         "evidence.opened",
         "evidence.transferred",
-        "reporting.submitted",
     } <= actions
+    # Nothing that could point at the reporter: how and when they submitted, came back, or revealed themselves.
+    assert not actions & extract.EXCLUDED_ACTIONS
+    assert AuditEvent.objects.filter(action="reporting.submitted", target_id=str(setting.report.pk)).exists()
     assert "evidence.bundle_exported" not in actions  # written after the bundle
     unrelated = setting.world.report()  # an event about something else entirely is never in the extract
     assert not any(
@@ -246,6 +248,22 @@ def test_adding_a_member_names_it(bundle: bytes):
     for extra in ("evidence/E9-extra.jpg", "notes.txt", "../escape.txt"):
         problems = _verify(rezip({**contents, extra: b"not in the manifest"}))
         assert any(extra in problem for problem in problems), (extra, problems)
+
+
+def test_a_member_that_is_a_link_is_refused(bundle: bytes):
+    import stat
+    import zipfile
+
+    contents = members(bundle)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in contents.items():
+            info = zipfile.ZipInfo(name)
+            if name == layout.SUMMARY:
+                info.external_attr = (stat.S_IFLNK | 0o777) << 16  # same bytes, but a symbolic link once unzipped
+            archive.writestr(info, data)
+    assert any(layout.SUMMARY in p and "not a plain file" in p for p in _verify(buffer.getvalue()))
+    assert _verify(rezip(contents)) == []
 
 
 def test_a_duplicated_member_is_refused(bundle: bytes):

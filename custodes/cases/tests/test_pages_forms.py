@@ -215,6 +215,19 @@ def test_notes_and_interview_records(estate: Estate, case: Case):
     )
     interview = Note.objects.get(kind="interview")
     assert timezone.localtime(interview.interviewed_at).strftime("%Y-%m-%d %H:%M") == "2026-03-02 14:30"
+    # Today with no time: accepted at any hour (midday, or now if that is still to come), never "in the future".
+    today = timezone.localdate()
+    today_fields = {"interviewed_on_0": today.day, "interviewed_on_1": today.month, "interviewed_on_2": today.year}
+    _done(client.post(url, {"interviewee": "subject", **today_fields, "record": "Today."}), case, "notes")
+    assert Note.objects.filter(kind="interview").latest("pk").interviewed_at <= timezone.now()
+    # Later today, with a time: refused against the date, not the record.
+    later = (timezone.localtime() + dt.timedelta(hours=2)).strftime("%H:%M")
+    if timezone.localtime().hour < 22:
+        response = client.post(
+            url, {"interviewee": "subject", **today_fields, "interviewed_time": later, "record": "Soon."}
+        )
+        assert 'href="#id_interviewed_on"' in response.content.decode()
+        assert "enter a date in the past" in _error_summary(response)
     html = client.get(f"/cases/{case.reference}").content.decode()
     assert "Locker searched." in html
     assert "Saw it." in html

@@ -100,9 +100,13 @@ class InterviewForm(forms.Form):
         return dt.time(int(match.group(1)), int(match.group(2)))
 
     def interviewed_at(self) -> dt.datetime:
+        """The day at the time given; with no time, midday, or for an interview today (before midday) now."""
         day: dt.date = self.cleaned_data["interviewed_on"]
-        time: dt.time = self.cleaned_data.get("interviewed_time") or dt.time(12, 0)
-        return timezone.make_aware(dt.datetime.combine(day, time))
+        time: dt.time | None = self.cleaned_data.get("interviewed_time")
+        when = timezone.make_aware(dt.datetime.combine(day, time or dt.time(12, 0)))
+        if time is None and day == timezone.localdate():
+            when = min(when, timezone.now().replace(second=0, microsecond=0))
+        return when
 
 
 class ProposalForm(forms.Form):

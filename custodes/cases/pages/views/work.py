@@ -113,6 +113,7 @@ def add_interview(request: HttpRequest, reference: str) -> HttpResponse:
         success_url=case_url(case, "notes"),
         context=_context(case, "Add an interview record"),
         error_field="record",
+        aliases={"interviewed_at": "interviewed_on"},
     )
 
 

@@ -73,9 +73,7 @@ def receive_from_report(
     report = attachment.report
     if not CaseReport.objects.filter(case=case, report=report).exists():
         raise ValidationError({"attachment": "That file's report is not linked to this case"})
-    taken = list(Evidence.objects.filter(case=case, source_attachment=attachment).values_list("reference", flat=True))
-    if taken:
-        raise ValidationError({"attachment": f"That file is already exhibit {taken[0]}"})
+    _not_taken_yet(case, attachment)
     description = clean_text(description, "description", 300) or f"File sent with report {report.reference}"
     because = clean_text(original_because, "original_because", 500)
     if because:
@@ -159,8 +157,12 @@ def _store_file(
     sha256 = hashlib.sha256(content).hexdigest()
     written: list[str] = []
     try:
-        with transaction.atomic():
+        # durable: the file is discarded if this transaction fails, which is only sound if its commit is the
+        # real one (inside a caller's transaction, a later rollback would leave the file behind).
+        with transaction.atomic(durable=True):
             case = locked(case)  # exhibit numbers are issued one at a time per case
+            if source_attachment is not None:
+                _not_taken_yet(case, source_attachment)  # again, now that takers of this case queue
             exhibit = _next_exhibit(case)
             key = data_key(case)
             path = files.seal(content, data_key=key, context=file_context(case, exhibit))
@@ -189,6 +191,12 @@ def _store_file(
             files.discard(written_path)
         raise
     return evidence
+
+
+def _not_taken_yet(case: Case, attachment: Attachment) -> None:
+    taken = list(Evidence.objects.filter(case=case, source_attachment=attachment).values_list("reference", flat=True))
+    if taken:
+        raise ValidationError({"attachment": f"That file is already exhibit {taken[0]}"})
 
 
 def _audit_received(actor: Any, case: Case, evidence: Evidence, detail: dict[str, Any]) -> None:

@@ -76,7 +76,9 @@ def intake_sha256(evidence: Evidence) -> str | None:
 def record_failure(actor: Any, case: Case, evidence: Evidence | None, reason: str, *, about: str = "") -> None:
     what = evidence.reference if evidence is not None else about
     log.warning("evidence integrity failure", case=case.pk, evidence=getattr(evidence, "pk", None), reason=reason)
-    with transaction.atomic():
+    # durable: the record must commit on its own, before the refusal is raised; called inside someone else's
+    # transaction it would be rolled back with it, so that is an error, not a silent loss.
+    with transaction.atomic(durable=True):
         timeline(
             case,
             actor=actor,
