@@ -9,8 +9,9 @@
    dashboard, as a counter-corruption lead and as an investigator, each page requested SAMPLES times through the
    Django test client (the whole middleware stack, sessions in the database, a case page's audited reading), one
    request at a time; the API's equivalents too. Also each page's query count and its slowest query.
-3. Does so in three passes: PostgreSQL's defaults; JIT off (recommended); JIT off with the indexes that
-   benchmarks/README.md proposes (built in the last pass, dropped again at the start of the others).
+3. Does so in the passes ``--passes`` names: PostgreSQL's defaults; JIT off (what Custodes' settings ask of every
+   session); JIT off with any further indexes PROPOSED_INDEXES lists (built for that pass, dropped again after).
+   The recorded results name the passes they measured.
 
 The database must be a throwaway one whose name contains "bench" (it is dropped and created afresh unless
 ``--reuse``), on 127.0.0.1. Results go to benchmarks/results/scale.json and scale.md.
@@ -312,7 +313,9 @@ def markdown(results: dict[str, Any]) -> str:
     lines = [
         "# Scale benchmark",
         "",
-        f"Recorded {results['date']} by `benchmarks/scale_bench.py` (see benchmarks/README.md).",
+        f"Recorded {results['date']} by `benchmarks/scale_bench.py --passes "
+        f"{','.join(one['name'] for one in results['passes'])} --samples {results['samples']}` "
+        "(see benchmarks/README.md).",
         "",
         f"Machine: {m['cpus']} CPU cores, {m['memory_gb']} GB; {m['os']}; PostgreSQL {m['postgresql'].split()[0]} "
         f"(shared_buffers {m['shared_buffers']}) on the same machine; Python {m['python']}, Django {m['django']}. "

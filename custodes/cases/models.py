@@ -63,6 +63,8 @@ class Case(models.Model):
                 condition=~Q(status="closed"),
                 name="case_open_idx",
             ),
+            # One category's cases and whether restricted, from the index alone (the dashboard's share over time).
+            models.Index(fields=["category", "id"], include=["restricted"], name="case_category_cover_idx"),
         ]
 
     def __str__(self) -> str:
@@ -82,6 +84,8 @@ class NamedAccess(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["case", "user"], name="named_access_unique")]
+        # "The restricted cases this person is named on", asked by every lead's list and count: index only.
+        indexes = [models.Index(fields=["user", "case"], name="named_access_user_case_idx")]
 
     def __str__(self) -> str:
         return f"{self.user_id} named on {self.case_id}"
@@ -249,8 +253,11 @@ class Outcome(models.Model):
 
     class Meta:
         ordering = ["recorded_at", "pk"]
-        # Outcomes over time, case by case (the dashboard); the kind rides along on PostgreSQL.
-        indexes = [models.Index(fields=["case", "effective_on"], include=["kind"], name="outcome_case_effective_idx")]
+        # Outcomes over time, case by case and by date (the dashboard); the rest rides along on PostgreSQL.
+        indexes = [
+            models.Index(fields=["case", "effective_on"], include=["kind"], name="outcome_case_effective_idx"),
+            models.Index(fields=["effective_on"], include=["case", "kind"], name="outcome_effective_cover_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.kind

@@ -1,7 +1,8 @@
 """Who someone must never see cases about: themselves, and (while the rule is on) their line-management chain.
 
 The chain is followed downwards from the account's own staff record through StaffMember.line_manager: everyone
-they manage, everyone those people manage, and so on. It is worked out once per account per request.
+they manage, everyone those people manage, and so on. It is worked out afresh for every decision (one small
+indexed query per level of the hierarchy), so a change of line manager takes effect at once.
 """
 
 from __future__ import annotations

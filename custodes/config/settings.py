@@ -93,6 +93,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "custodes.core.middleware.RequestIdMiddleware",
+    # Uploads are kept in memory, never in a plaintext temporary file (custodes/core/uploads.py).
+    "custodes.core.uploads.UploadsInMemoryMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -222,7 +224,9 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "custodes.accounts.lockout.lockout_key"
 AXES_VERBOSE = False
 # axes.W006 suggests locking by address too; this service deliberately never keeps addresses (see above).
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# models.W040: SQLite cannot add INCLUDE columns to an index; the covering indexes are for PostgreSQL (the
+# production database), and SQLite builds them without the extra column, which only costs it speed.
+SILENCED_SYSTEM_CHECKS = ["axes.W006", "models.W040"]
 
 # --- Security headers ----------------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -1,11 +1,12 @@
 """Cases API (issue 4, item 10): the case list and a case, moving it through its workflow, assigning
 investigators, tasks and notes, at /api/v1/cases...
 
-Every endpoint calls the same selectors and services as the case pages, so the API shows and does exactly what the
-pages do, through the one policy: a token needs ``cases:read`` to read and ``cases:write`` to change anything, on
-top of the account's roles. A case outside the caller's policy (out of scope, restricted and not named, about
-them or their team) answers 404 with the very bytes of a reference that does not exist. Reading a case decrypts
-its summary and is audited ("cases.viewed").
+Every endpoint calls the same selectors and services as the case pages, so the API's reads and changes follow the
+pages' rules and checks (it offers a subset of the pages' actions; docs/cases.md lists them), through the one
+policy: a token needs ``cases:read`` to read and ``cases:write`` to change anything, on top of the account's
+roles. A case outside the caller's policy (out of scope, restricted and not named, about them or their team)
+answers 404 with the very bytes of a reference that does not exist. Reading a case decrypts its summary and is
+audited ("cases.viewed").
 """
 
 from __future__ import annotations

@@ -13,9 +13,12 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from custodes.cases.api.cases import ERRORS
+from custodes.cases.api.cases import ERRORS, invalid
 from custodes.cases.dashboards import selectors
 from custodes.cases.dashboards.suppression import Figure
+from custodes.cases.models import OutcomeKind
+from custodes.core import policy
+from custodes.reporting.models import Category
 
 router = Router()
 TAGS = ["dashboards"]
@@ -23,7 +26,7 @@ TAGS = ["dashboards"]
 
 class DashboardQuery(Schema):
     category: str = Field(selectors.DEFAULT_SHARE_CATEGORY, max_length=60, description="Category code for the share")
-    outcome: str = Field(selectors.DEFAULT_SHARE_OUTCOME, max_length=30, description="Outcome kind for the share")
+    outcome: OutcomeKind = Field(OutcomeKind(selectors.DEFAULT_SHARE_OUTCOME), description="Outcome for the share")
 
 
 class FigureOut(Schema):
@@ -92,11 +95,15 @@ def _table(table: selectors.Table) -> dict[str, Any]:
 
 
 @router.get("/dashboard", response={200: DashboardOut, **ERRORS}, summary="The dashboard's figures", tags=TAGS)
-def dashboard(request: HttpRequest, query: Query[DashboardQuery]) -> dict[str, Any]:
+def dashboard(request: HttpRequest, query: Query[DashboardQuery]) -> Any:
     """Open cases by age, category, establishment and status; overdue acknowledgements and feedback by
     establishment; outcomes by quarter; and the share of one category's cases ending in one outcome, by quarter.
-    For counter-corruption leads, inspectors and analysts."""
-    board = selectors.dashboard(request.auth, category=query.category, outcome=query.outcome)  # type: ignore[attr-defined]
+    For counter-corruption leads, inspectors and analysts. An unknown `category` or `outcome` is 422."""
+    user = request.auth  # type: ignore[attr-defined]
+    policy.require(user, selectors.VIEW_DASHBOARD)
+    if not Category.objects.filter(code=query.category).exists():
+        return invalid("category", "Choose a category by its code, as GET /api/v1/taxonomy lists them")
+    board = selectors.dashboard(user, category=query.category, outcome=query.outcome)
     share = board.share
     return {
         "detailed": board.detailed,

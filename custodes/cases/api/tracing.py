@@ -302,6 +302,9 @@ def change_external(request: HttpRequest, reference: str, investigation_id: int,
     case = _case(request, reference, "cases.work")
     opened = external.open_external_investigation(actor=user, case=case, investigation_id=investigation_id)
     changes = payload.dict(exclude_unset=True)
+    if "closed_on" in changes and changes["closed_on"] is None and changes.get("status", "closed") == "closed":
+        # A page's empty date means "today"; an explicit null here would silently do the same, so it is refused.
+        return _refused(ValidationError({"closed_on": "Give the date it closed, or leave closed_on out"}))
     try:
         row = external.update_external_investigation(actor=user, investigation=opened.investigation, **changes)
     except ValidationError as refused:

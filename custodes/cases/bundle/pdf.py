@@ -1,15 +1,18 @@
 """A small, text-only PDF writer for the case summary in an evidence bundle.
 
 Why not a library: the summary is headings, wrapped paragraphs and monospaced hashes on A4, nothing more, and
-this is about 200 lines that depend on nothing (a PDF library would be a new dependency to vet and pin for
-that). It writes PDF 1.4 with the standard Helvetica, Helvetica-Bold and Courier fonts (every reader has them,
-nothing is embedded), WinAnsi (cp1252) text, one Flate-compressed content stream per page, and an exact
-cross-reference table. Characters outside cp1252 are written as "?"; the summary's content is ASCII in practice.
+this is about 200 lines that depend on nothing. pypdf (a dependency already, for cleaning reports' PDFs) reads
+and rewrites PDFs but does not lay out text; a layout library would be a new dependency to vet and pin for that.
+It writes PDF 1.4 with the standard Helvetica, Helvetica-Bold and Courier fonts (every reader has them, nothing
+is embedded), WinAnsi (cp1252) text, one Flate-compressed content stream per page, and an exact cross-reference
+table. cp1252 has most accented letters, Welsh's â ê î ô û among them; a letter it lacks is written without its
+accent (ŵ as w, ŷ as y), and anything else as "?".
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -69,8 +72,17 @@ def wrap(text: str, font: str, size: float, width: float = TEXT_WIDTH) -> list[s
     return lines
 
 
+def _winansi(char: str) -> bytes:
+    try:
+        return char.encode("cp1252")
+    except UnicodeEncodeError:
+        # The base letter, if the character is one with an accent cp1252 lacks (ŵ, ŷ, ā, ...); else "?".
+        base = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
+        return base.encode("cp1252", errors="replace") if base else b"?"
+
+
 def _pdf_string(text: str) -> bytes:
-    raw = _CONTROL.sub(" ", text).encode("cp1252", errors="replace")
+    raw = b"".join(_winansi(char) for char in _CONTROL.sub(" ", text))
     return b"(" + raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)") + b")"
 
 

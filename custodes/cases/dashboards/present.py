@@ -3,7 +3,8 @@ None here as in the table, so a chart can show no more than the table beside it.
 
 The page shows each chart as an ``<img>`` of its own SVG response (views.chart): ``charts_for`` says what the page
 needs to point at one (address, caption, alternative text, size) and ``chart_svg`` draws one, both from the same
-``Dashboard``, so the image and the table come from the same selector call's figures.
+``Dashboard`` type, so the image and the table are drawn from the same selector's figures. (Each image is its
+own request, so the figures are computed again for it: the benchmarks time the page, not its images.)
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from custodes.cases.dashboards.selectors import Dashboard, Row, Table
 
 # A national dashboard has a row for each of some 120 establishments: the chart shows the busiest, the table all.
 CHART_ROWS = 15
-CHART_NAMES = ("age", "category", "establishment", "status", "overdue", "share")
 
 
 @dataclass(frozen=True)

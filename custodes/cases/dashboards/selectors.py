@@ -103,10 +103,6 @@ class Dashboard:
     share: ShareOverTime
 
 
-def may_view(user: Any) -> bool:
-    return policy.can(user, VIEW_DASHBOARD)
-
-
 def _table(
     title: str,
     row_heading: str,
@@ -265,7 +261,7 @@ def _overdue_reports(user: Any, places: list[tuple[int, str, str]], *, now: dt.d
     """Reports whose acknowledgement (7 days) or feedback (3 months) to the reporter is overdue, by establishment.
 
     Two grouped queries rather than one with OR: each then reads only the reports still owing that duty, which an
-    index can find (benchmarks/README.md proposes the partial indexes), instead of every report ever received."""
+    index can find (the partial indexes of reporting migration 0004), instead of every report ever received."""
     reports = policy.visible(user, VIEW_REPORT_COUNTS)
     late = {
         "ack": reports.filter(acknowledged_at__isnull=True, acknowledgement_due__lt=now),

@@ -1,15 +1,23 @@
-"""The dashboard page and its charts: one selector call each, rendered without JavaScript.
+"""The dashboard page and its charts, rendered without JavaScript.
 
-The page shows every chart as an ``<img>`` of the chart's own SVG response (``chart``), which takes the page's
-query string and goes through the same selector, so it is refused exactly when the page is and draws exactly the
-page's published figures. The image response has a narrow Content-Security-Policy of its own: matplotlib's SVG
-needs inline styles, which the page's policy rightly refuses, and it needs nothing else.
+The page shows every chart as an ``<img>`` of the chart's own SVG response (``chart``). The page keeps the figures
+it computed for a couple of minutes under a random token (in the process's cache, keyed by the account too), and
+each image's address carries that token with the page's query string: the images draw the very figures the
+page's tables show, and six images do not compute the dashboard six times more. An image whose figures are no
+longer kept (expired, another server process) computes them afresh through the same selector. Either way the
+policy is asked first, so an image is refused exactly when the page would be. The image response has a narrow
+Content-Security-Policy of its own: matplotlib's SVG needs inline styles, which the page's policy rightly refuses,
+and it needs nothing else.
 """
 
 from __future__ import annotations
 
+import re
+import secrets
+
 from csp.decorators import csp
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -20,6 +28,8 @@ from custodes.accounts.models import User
 from custodes.cases.dashboards import selectors
 from custodes.cases.dashboards.forms import ShareForm
 from custodes.cases.dashboards.present import chart_svg, charts_for, tables_for
+from custodes.cases.pages.common import actor_of
+from custodes.core import policy
 
 # For an SVG image: its own inline styles, and nothing to load, run, frame or submit.
 CHART_POLICY = {
@@ -29,6 +39,23 @@ CHART_POLICY = {
     "base-uri": ["'none'"],
     "form-action": ["'none'"],
 }
+
+
+KEPT_FOR = 120  # seconds: long enough for a browser to fetch a page's images
+_TOKEN = re.compile(r"^[0-9a-f]{32}$")
+
+
+def _keep(user: User, board: selectors.Dashboard) -> str:
+    token = secrets.token_hex(16)
+    cache.set(f"custodes:dashboard:{user.pk}:{token}", board, KEPT_FOR)
+    return token
+
+
+def _kept(user: User, token: str) -> selectors.Dashboard | None:
+    if not _TOKEN.match(token):
+        return None
+    board = cache.get(f"custodes:dashboard:{user.pk}:{token}")
+    return board if isinstance(board, selectors.Dashboard) else None
 
 
 def _board(request: HttpRequest) -> tuple[selectors.Dashboard, ShareForm, dict[str, str]]:
@@ -51,7 +78,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """Open cases by age, category and establishment; overdue duties to reporters; outcomes over time. 403 for
     roles without dashboards."""
     board, form, query = _board(request)
-    context = {"board": board, "charts": charts_for(board, query=query), "tables": tables_for(board), "form": form}
+    charts = charts_for(board, query={**query, "figures": _keep(actor_of(request), board)})
+    context = {"board": board, "charts": charts, "tables": tables_for(board), "form": form}
     return render(request, "cases/dashboards/dashboard.html", context)
 
 
@@ -62,7 +90,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def chart(request: HttpRequest, name: str) -> HttpResponse:
     """One of the dashboard's charts as an SVG document, for the page's ``<img>``. 403 as for the page; 404 for a
     chart the dashboard does not draw (nothing published to draw)."""
-    board, _form, _query = _board(request)
+    user = actor_of(request)
+    policy.require(user, selectors.VIEW_DASHBOARD)
+    board = _kept(user, request.GET.get("figures", "")) or _board(request)[0]
     svg = chart_svg(board, name)
     if svg is None:
         raise Http404("No such chart")

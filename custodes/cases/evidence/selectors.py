@@ -49,7 +49,11 @@ def case_for(user: Any, reference: str, action: str = VIEW_EVIDENCE) -> Case:
 def exhibits(user: Any, case: Case) -> list[Evidence]:
     """The case's exhibits the user may see, in the order received."""
     queryset: QuerySet[Evidence] = policy.visible(user, VIEW_EVIDENCE).filter(case=case)
-    return list(queryset.select_related("custodian", "received_by").order_by("received_at", "pk"))
+    return list(
+        queryset.select_related("case", "custodian", "received_by", "source_attachment__report").order_by(
+            "received_at", "pk"
+        )
+    )
 
 
 def exhibit(user: Any, reference: str, number: str, action: str = VIEW_EVIDENCE) -> Evidence:

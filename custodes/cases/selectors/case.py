@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.utils import timezone
@@ -223,6 +224,8 @@ def _staff_above_subjects(case: Case) -> set[int]:
         CaseSubject.objects.filter(case=case, staff_member__isnull=False).values_list("staff_member_id", flat=True)
     )
     found = set(frontier)
+    if not getattr(settings, "CUSTODES_LINE_MANAGEMENT_RULE", True):
+        return found  # the rule is off: only the subjects themselves are kept from the case
     for _ in range(_MAX_CHAIN):
         managers = (
             set(

@@ -54,6 +54,14 @@ def _dates(
     if opened_on > today:
         raise ValidationError({"opened_on": "The date it was referred or opened must be today or in the past"})
     if status != ExternalStatus.CLOSED:
+        if closed_on is not None:
+            # Refused rather than dropped: the sender meant something by it, and it is not recorded.
+            raise ValidationError(
+                {
+                    "closed_on": "Only a closed investigation has a date it closed: set its status to closed, or leave "
+                    "the date empty"
+                }
+            )
         return opened_on, None
     closed_on = closed_on or today
     if closed_on > today:
@@ -159,7 +167,10 @@ def update_external_investigation(
             raise ValidationError({"agency_name": "Give the name of the body that is investigating"})
     if external_reference is not None:
         current.external_reference = _text(external_reference, "external_reference", 60)
-    keep_closed_on = current.closed_on if closed_on is _UNSET else closed_on
+    if closed_on is _UNSET:  # kept while it stays closed; reopening clears it
+        keep_closed_on = current.closed_on if current.status == ExternalStatus.CLOSED else None
+    else:
+        keep_closed_on = closed_on
     current.opened_on, current.closed_on = _dates(
         current.status, opened_on or current.opened_on, keep_closed_on, timezone.localdate()
     )

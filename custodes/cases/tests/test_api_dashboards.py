@@ -82,3 +82,17 @@ def test_the_share_follows_the_query(lead, cases):
     body = bearer(lead, SCOPE).get("/api/v1/dashboard", {"category": "bribery-favours", "outcome": "convicted"}).json()
     assert body["share"]["category"] == "bribery-favours"
     assert body["share"]["outcome_label"] == "Convicted"
+
+
+@pytest.mark.parametrize(
+    ("query", "field"), [({"category": "no-such-category"}, "category"), ({"outcome": "pardoned"}, "outcome")]
+)
+def test_an_unknown_category_or_outcome_is_422_naming_it(lead, query, field):
+    response = bearer(lead, SCOPE).get("/api/v1/dashboard", query)
+    assert response.status_code == 422
+    assert field in str(response.json()["error"]["details"])
+
+
+def test_a_bad_choice_from_someone_without_the_dashboard_is_403_not_422():
+    response = bearer(persona(Role.INVESTIGATOR), SCOPE).get("/api/v1/dashboard", {"category": "no-such-category"})
+    assert response.status_code == 403

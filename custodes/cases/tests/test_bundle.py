@@ -391,3 +391,13 @@ def test_the_signing_key_setting_is_checked():
     assert [m.id for m in _check_bundle_signing_key("abc")] == ["custodes.E004"]
     assert [m.id for m in _check_bundle_signing_key("g" * 64)] == ["custodes.E004"]
     assert _check_bundle_signing_key("ab" * 32) == []
+
+
+def test_the_summary_keeps_welsh_letters_or_their_base_letter_never_a_question_mark():
+    from custodes.cases.bundle.pdf import Document
+
+    document = Document(title="Prawf", footer="Tudalen")
+    document.paragraph("Gŵyl y Gwanwyn, tŷ bach, Côr Caerdydd, naïve; emoji \U0001f600")
+    text = " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(document.render()), strict=True).pages)
+    assert "Gwyl y Gwanwyn, ty bach, Côr Caerdydd, naïve" in " ".join(text.split())
+    assert text.count("?") == 1  # only the emoji, which has no letter to fall back on

@@ -239,7 +239,7 @@ def test_the_page_shows_each_chart_as_an_image_before_its_table_with_no_inline_s
     assert set(images) == {f"chart-{name}" for name in names}
     for name in names:
         image = images[f"chart-{name}"]
-        assert image["src"] == f"/dashboard/charts/{name}.svg"
+        assert re.fullmatch(rf"/dashboard/charts/{name}\.svg\?figures=[0-9a-f]{{32}}", image["src"])
         # The alternative text says what the chart is and where its figures are.
         assert image["alt"].startswith(("Bar chart: ", "Line chart: "))
         assert "the table that follows" in image["alt"]
@@ -290,6 +290,26 @@ def test_a_chart_is_an_svg_image_under_a_narrow_policy_of_its_own(prisons, lead)
     assert texts.index("HMP Alderbrook") < texts.index("HMP Birchmere")
 
 
+def test_the_images_draw_the_pages_own_figures_for_its_reader_only(prisons, lead):
+    a, b = prisons
+    _open_cases(lead, a, 7)
+    client = browser(lead)
+    src = _images(client.get(URL).content.decode())["chart-establishment"]["src"]
+    _open_cases(lead, a, 2)
+    _open_cases(lead, b, 6)
+    # The page's image shows what its table showed (7 at Alderbrook, nothing at Birchmere), not the figures now.
+    kept = _texts(_svg(client.get(src)))
+    assert "7" in kept
+    assert "HMP Birchmere" not in kept
+    # Without the page's figures, or with another reader's, an image is worked out afresh for its reader.
+    fresh = _texts(_svg(client.get("/dashboard/charts/establishment.svg")))
+    assert {"9", "6", "HMP Birchmere"} <= set(fresh)
+    other = persona(Role.COUNTER_CORRUPTION_LEAD)
+    assert {"9", "6"} <= set(_texts(_svg(browser(other).get(src))))
+    # And the policy is asked first: someone without dashboards is refused even with the page's token.
+    assert browser(persona(Role.INVESTIGATOR)).get(src).status_code == 403
+
+
 def test_every_chart_on_the_page_draws(prisons, lead):
     a, _b = prisons
     _open_cases(lead, a, 3)
@@ -337,11 +357,13 @@ def test_the_share_chart_follows_the_pages_choice(lead):
     query = {"category": "bribery-favours", "outcome": "convicted"}
     images = _images(client.get(URL, query).content.decode())
     src = images["chart-share"]["src"]
-    assert src == "/dashboard/charts/share.svg?category=bribery-favours&outcome=convicted"
-    assert images["chart-age"]["src"].endswith("?category=bribery-favours&outcome=convicted")
-    root = _svg(client.get(src))
-    assert "bribes or favours cases" in root.find(f"{SVG}title").text.lower()
-    assert "Share with the outcome convicted" in _texts(root)
+    assert re.fullmatch(r"/dashboard/charts/share\.svg\?category=bribery-favours&outcome=convicted&figures=\w+", src)
+    assert "?category=bribery-favours&outcome=convicted&figures=" in images["chart-age"]["src"]
+    # Drawn from the page's figures, or (without them) afresh from the same choice: the same chart either way.
+    for address in (src, src.split("&figures=")[0]):
+        root = _svg(client.get(address))
+        assert "bribes or favours cases" in root.find(f"{SVG}title").text.lower()
+        assert "Share with the outcome convicted" in _texts(root)
     # A choice that is not on the list draws the default share, as the page shows it.
     root = _svg(client.get("/dashboard/charts/share.svg", {"category": "no-such-thing"}))
     assert "inappropriate relationship" in root.find(f"{SVG}title").text.lower()
@@ -388,11 +410,17 @@ def test_the_share_form_chooses_the_category_and_outcome(prisons, lead):
     default = browser(lead).get(URL).content.decode()
     assert re.search(r'<option value="dismissal"\s+selected', default)
     assert re.search(r'<option value="inappropriate-relationship"\s+selected', default)
+    assert "Inappropriate" in default.split("cases with an outcome, and how many ended in dismissal")[0][-80:]
     page = browser(lead).get(URL, {"category": "bribery-favours", "outcome": "convicted"}).content.decode()
-    assert "Share of bribery and favours cases with the outcome convicted" in page or "bribery" in page.lower()
-    bad = browser(lead).get(URL, {"category": "no-such-thing"})
+    assert "Bribes or favours cases with an outcome, and how many ended in convicted, by quarter" in page
+    assert re.search(r'<option value="convicted"\s+selected', page)
+    assert re.search(r'<option value="bribery-favours"\s+selected', page)
+    bad = browser(lead).get(URL, {"category": "no-such-thing", "outcome": "convicted"})
     assert bad.status_code == 200
-    assert "Select a category from the list" in bad.content.decode()
+    html = bad.content.decode()
+    assert "Select a category from the list" in html
+    # The valid half of the choice is kept; the other falls back to its default.
+    assert "cases with an outcome, and how many ended in convicted, by quarter" in html
 
 
 @pytest.mark.parametrize("role", [Role.INVESTIGATOR, Role.REPORTER_LIAISON, Role.SYSTEM_ADMINISTRATOR])

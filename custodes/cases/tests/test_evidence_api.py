@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from custodes.audit.models import AuditEvent
 from custodes.cases.bundle.verify import verify_bundle
@@ -107,6 +109,27 @@ def test_taking_a_reports_file_needs_reports_read_as_well(setting: Setting):
     response = both.post(url, payload, content_type="application/json")
     assert response.status_code == 201
     assert response.json()["source_report"] == setting.report.reference
+
+
+def test_the_list_costs_the_same_queries_however_many_exhibits(setting: Setting):
+    setting.add_file()
+    client = bearer(setting.investigator, READ, WRITE, "reports:read")
+    client.get(_base(setting))
+
+    def counted() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(_base(setting)).status_code == 200
+        return len(captured)
+
+    before = counted()
+    setting.add_item()
+    setting.add_file(content=jpeg_bytes(21), name="second.jpg")
+    taken = client.post(
+        f"{_base(setting)}/from-report", {"attachment_id": setting.attachment.pk}, content_type="application/json"
+    )
+    assert taken.status_code == 201
+    assert counted() == before
+    assert client.get(_base(setting)).json()["items"][-1]["source_report"] == setting.report.reference
 
 
 def test_the_original_is_for_those_directing_the_case_with_a_reason(setting: Setting):

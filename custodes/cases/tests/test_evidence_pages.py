@@ -8,9 +8,11 @@ import hashlib
 import io
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.files.uploadhandler import FileUploadHandler
 from django.urls import reverse
 
 from custodes.audit.models import AuditEvent
@@ -89,6 +91,37 @@ def test_adding_a_file_through_the_page(setting: Setting):
     assert response["Location"] == _url("evidence-detail", setting, evidence)
     assert evidence.sha256 == hashlib.sha256(content).hexdigest()
     assert evidence.content_type == "image/jpeg"  # from the content, never the sender's claim
+
+
+class DjangosDiskHandlersMustNotRun(FileUploadHandler):
+    """Stands in for Django's default handlers (which spill large files to disk): any call is a failure."""
+
+    def new_file(self, *args: Any, **kwargs: Any) -> None:
+        raise AssertionError("an upload reached Django's default handlers")
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> None:
+        raise AssertionError("an upload reached Django's default handlers")
+
+    def file_complete(self, file_size: int) -> None:
+        raise AssertionError("an upload reached Django's default handlers")
+
+
+def test_evidence_is_received_in_memory_and_a_huge_file_is_refused_by_its_size(setting: Setting, settings: Any):
+    settings.FILE_UPLOAD_HANDLERS = [f"{__name__}.DjangosDiskHandlersMustNotRun"]
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 10
+    client = signed_in_client(setting.investigator)
+    content = jpeg_bytes(4)
+    upload = SimpleUploadedFile("still.jpg", content)
+    response = client.post(_url("evidence-add-digital", setting), {"file": upload, "description": "CCTV still"})
+    assert response.status_code == 302
+    assert Evidence.objects.get().sha256 == hashlib.sha256(content).hexdigest()
+    # Over every limit: its bytes are dropped as they arrive, and it is refused by name and size.
+    settings.CUSTODES_EVIDENCE_MAX_MB = settings.CUSTODES_UPLOAD_MAX_MB = 1
+    huge = SimpleUploadedFile("tape.jpg", content + b"\0" * (2 * 1024 * 1024))
+    response = client.post(_url("evidence-add-digital", setting), {"file": huge, "description": "Tape"})
+    assert response.status_code == 200
+    assert "The file &#x27;tape.jpg&#x27; is larger than 1 MB" in response.content.decode()
+    assert Evidence.objects.count() == 1
 
 
 def test_a_refused_file_is_explained_on_the_form(setting: Setting):

@@ -91,6 +91,7 @@ def test_a_restricted_case_needs_the_actor_named(scene: Scene):
         ({"contact": "x" * (external.CONTACT_MAX + 1)}, "contact"),
         ({"opened_on": timezone.localdate() + dt.timedelta(days=1)}, "opened_on"),
         ({"status": ExternalStatus.CLOSED, "closed_on": dt.date(2020, 1, 1)}, "closed_on"),
+        ({"status": ExternalStatus.OPEN, "closed_on": timezone.localdate()}, "closed_on"),
     ],
 )
 def test_bad_input_is_refused_and_changes_nothing(scene: Scene, kwargs, field):

@@ -137,6 +137,17 @@ def test_adding_changing_and_listing_through_the_pages(scene: Scene):
     made.refresh_from_db()
     assert made.status == ExternalStatus.CLOSED
     assert made.closed_on == today
+    # Reopening with the page's own (old) closing date still in its field clears it; a new date is refused.
+    shown = {"closed_on_0": str(today.day), "closed_on_1": str(today.month), "closed_on_2": str(today.year)}
+    response = browser.post(edit, {**form, **shown, "status": "open"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    made.refresh_from_db()
+    assert (made.status, made.closed_on) == (ExternalStatus.OPEN, None)
+    response = browser.post(edit, {**form, **shown, "status": "suspended"})
+    assert response.status_code == 200
+    assert "Only a closed investigation has a date it closed" in response.content.decode()
+    made.refresh_from_db()
+    assert made.status == ExternalStatus.OPEN
 
 
 def test_bad_form_input_shows_an_error_summary_and_changes_nothing(scene: Scene):
@@ -215,6 +226,13 @@ def test_the_api_records_lists_and_changes_investigations_and_disclosures(scene:
     assert changed.status_code == 200
     assert changed.json()["status"] == "open"
     assert changed.json()["contact"] == "DC Brackwater"
+    # A closing date on an open investigation, or an explicit null on a closed one, is refused, not dropped.
+    url = f"{base}/external/{investigation_id}"
+    for body in ({"closed_on": "2026-01-02"}, {"status": "closed", "closed_on": None}):
+        refused = api.patch(url, body, content_type="application/json")
+        assert refused.status_code == 422, body
+        assert refused.json()["error"]["details"][0]["field"] == "closed_on"
+    assert ExternalInvestigation.objects.get(pk=investigation_id).status == "open"
     posted = api.post(
         f"{base}/disclosures",
         {"recipient": "Police", "what": "E1", "why": "Asked", "external_investigation": investigation_id},

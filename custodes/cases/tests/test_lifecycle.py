@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from custodes.audit.models import AuditEvent
-from custodes.cases import workflow
+from custodes.cases import selectors, workflow
 from custodes.cases.models import Case, CaseStatus, CaseType
 from custodes.cases.services import lifecycle
 from custodes.cases.services.common import unseal
@@ -155,11 +155,22 @@ def test_the_line_management_rule_can_be_turned_off(prison, settings):
     settings.CUSTODES_LINE_MANAGEMENT_RULE = False
     officer = StaffMemberFactory(current_establishment=prison)
     manager = StaffMemberFactory(current_establishment=prison)
+    senior = StaffMemberFactory(current_establishment=prison)
     officer.line_manager = manager
     officer.save()
+    manager.line_manager = senior
+    manager.save()
     lead = persona(Role.COUNTER_CORRUPTION_LEAD)
     case = _open(lead, prison, staff_subjects=[officer])
-    assert policy.can(persona(Role.GOVERNOR, prison, staff_member=manager), "cases.view_case", case)
+    assert policy.can(persona(Role.GOVERNOR, prison, staff_member=senior), "cases.view_case", case)
+    # The forms offer the manager too, since the case no longer keeps them out; never the subject.
+    managing = persona(Role.INVESTIGATOR, staff_member=manager)
+    subject = persona(Role.INVESTIGATOR, staff_member=officer)
+    offered = selectors.assignable_investigators(lead, case)
+    assert managing in offered
+    assert subject not in offered
+    settings.CUSTODES_LINE_MANAGEMENT_RULE = True
+    assert managing not in selectors.assignable_investigators(lead, case)
 
 
 def test_a_lead_cannot_make_themselves_a_subject_and_keep_the_case(prison):

@@ -124,6 +124,13 @@ class ExternalUpdateForm(forms.Form):
             submit="Save changes",
         )
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        # Reopening leaves the old closing date in its field: that is what the page showed, not a date given.
+        if data.get("status") != ExternalStatus.CLOSED and data.get("closed_on") == self.initial.get("closed_on"):
+            data["closed_on"] = None
+        return data
+
 
 _TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
 

@@ -24,10 +24,10 @@ from custodes import audit
 from custodes.accounts.models import User
 from custodes.audit.models import AuditEvent
 from custodes.audit.registry import UnknownAuditAction, all_actions, get_action
-from custodes.cases.models import Case, CaseReport, Evidence
+from custodes.cases.models import CaseReport, Evidence
 from custodes.core import policy
 from custodes.core.roles import ROLE_DEFINITIONS, Role
-from custodes.reporting.models import Attachment, Report
+from custodes.reporting.models import Attachment
 
 TRACE = "cases.trace_access"
 CASE, REPORT, EVIDENCE, ATTACHMENT, USER = (
@@ -292,12 +292,3 @@ def flag_rows(user: Any, events: Sequence[AuditEvent]) -> list[FlagRow]:
             )
         )
     return result
-
-
-def case_for_trace_link(user: Any, case: Case) -> bool:
-    """Whether to offer the case's access page (to leads who may see the case)."""
-    return policy.can(user, TRACE) and policy.can(user, "cases.view_case", case)
-
-
-def report_for_trace_link(user: Any, report: Report) -> bool:
-    return policy.can(user, TRACE) and policy.can(user, "reporting.view_report", report)

@@ -58,18 +58,19 @@ def assign_line_managers() -> int:
     return len(changed)
 
 
-def _cast(rng: random.Random) -> Cast | None:
+class DemoCastMissing(RuntimeError):
+    """The demo accounts the cases are built around are not there: seed-demo creates them first, so this is a bug."""
+
+
+def _cast(rng: random.Random) -> Cast:
     accounts = {u.username: u for u in User.objects.filter(username__startswith="demo-").select_related("staff_member")}
-    try:
-        lead, investigator, staff = (
-            accounts["demo-counter-corruption-lead"],
-            accounts["demo-investigator"],
-            accounts["demo-staff"],
-        )
-    except KeyError:
-        return None
+    needed = ("demo-counter-corruption-lead", "demo-investigator", "demo-staff")
+    missing = [name for name in needed if name not in accounts]
+    if missing:
+        raise DemoCastMissing(f"the demo cases need the accounts {', '.join(missing)}, created before them")
+    lead, investigator, staff = (accounts[name] for name in needed)
     if staff.staff_member is None or staff.staff_member.current_establishment is None:
-        return None
+        raise DemoCastMissing("the demo cases need demo-staff to be a member of staff at an establishment")
     colleague = accounts.get(COLLEAGUE_USERNAME)
     if colleague is None:
         # A second investigator, so that the demo investigator is on some cases and not others. No sign-in: the
@@ -83,11 +84,9 @@ def _cast(rng: random.Random) -> Cast | None:
 
 
 def seed_cases(*, rng: random.Random, scale: float = 1.0) -> int:
-    """Line management, the featured cases and a scaled history; returns how many cases were made (0 when the
-    demo accounts are missing, as on a database seeded before cases existed)."""
+    """Line management, the featured cases and a scaled history, around the demo accounts (which must exist);
+    returns how many cases were made."""
     cast = _cast(rng)
-    if cast is None:
-        return 0
     assign_line_managers()
     seeder = Seeder(cast, rng)
     return len(featured(seeder)) + history(seeder, max(4, round(60 * scale)))

@@ -1,4 +1,4 @@
-"""The demo's cases: a dozen featured stories, each showing something a newcomer should meet, and a history of
+"""The demo's cases: ten or eleven featured stories, each showing something a newcomer should meet, and a history of
 older cases so the dashboards have a past. All names, events and references are invented."""
 
 from __future__ import annotations
@@ -45,7 +45,8 @@ _ENDINGS: dict[str, tuple[tuple[OutcomeKind, int], ...]] = {
 
 
 def featured(s: Seeder) -> list[Case]:
-    """A dozen cases, one or more in every state, each showing something a newcomer should meet."""
+    """Ten or eleven cases (one needs a second establishment's report), one or more in every state, each
+    showing something a newcomer should meet."""
     cast, home = s.cast, s.cast.home
     others = list(Establishment.objects.exclude(pk=home.pk).order_by("code"))
     away = others[0] if others else home

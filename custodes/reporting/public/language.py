@@ -28,7 +28,7 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation.trans_real import parse_accept_lang_header
 
-from custodes.reporting.public.uploads import BoundedMemoryUploadHandler
+from custodes.reporting.public.uploads import public_upload_handler
 
 Handler = Callable[[HttpRequest], HttpResponse]
 
@@ -73,7 +73,7 @@ class PublicPagesMiddleware:
         request.META.pop("HTTP_COOKIE", None)
         # A fresh, empty session that is never saved: SessionMiddleware sets no cookie for it.
         request.session = self.session_store()
-        request.upload_handlers = [BoundedMemoryUploadHandler(request)]
+        request.upload_handlers = [public_upload_handler(request)]
         language = requested_language(request) or browser_language(request)
         translation.activate(language)
         request.LANGUAGE_CODE = language

@@ -125,6 +125,17 @@ def test_a_staff_report_can_carry_files(world: World):
     assert Report.objects.count() == 1
 
 
+def test_a_file_over_every_limit_is_refused_by_its_size_not_called_empty(world: World, settings: Any):
+    # The service's uploads keep a file's bytes only up to the largest limit (custodes.core.uploads): past it the
+    # form is told the size sent, and says so.
+    settings.CUSTODES_UPLOAD_MAX_MB = settings.CUSTODES_EVIDENCE_MAX_MB = 1
+    client = browser(persona(Role.STAFF, world.a))
+    huge = SimpleUploadedFile("visits.png", png_with_comment("x") + b"\0" * (2 * 1024 * 1024))
+    html = client.post("/reports/new", {**staff_report(), "files": [huge]}).content.decode()
+    assert "The file &#x27;visits.png&#x27; is larger than 1 MB" in html
+    assert not Report.objects.exists()
+
+
 def on_behalf(**overrides: Any) -> dict[str, Any]:
     data = {
         "channel": "phone",

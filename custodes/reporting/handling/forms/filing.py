@@ -18,6 +18,7 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 
 from custodes.estate.models import Establishment
+from custodes.reporting.files import limits as file_limits
 from custodes.reporting.handling.forms._common import helper, set_choices
 from custodes.reporting.intake import (
     INVOLVED_MAX_CHARS,
@@ -47,7 +48,13 @@ class FilesField(forms.FileField):
     def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
         uploads = data if isinstance(data, list | tuple) else [data]
         single = super().clean
-        return [single(upload, initial) for upload in uploads if upload]
+        cleaned = [single(upload, initial) for upload in uploads if upload]
+        # By the size sent: a file far over the limit reaches the form without its bytes (custodes.core.uploads).
+        limit = file_limits()
+        for upload in cleaned:
+            if (upload.size or 0) > limit.max_bytes:
+                raise forms.ValidationError(f"The file '{upload.name}' is larger than {limit.max_mb} MB")
+        return cleaned
 
 
 def category_choices() -> list[tuple[str, list[tuple[str, str]]]]:
