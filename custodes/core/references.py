@@ -36,3 +36,17 @@ def is_reference(value: str, prefix: str | None = None) -> bool:
     if match is None:
         return False
     return prefix is None or match.group("prefix") == prefix
+
+
+class ReferenceConverter:
+    """A URL converter for a reference as people quote it (R-2026-000123, c-2026-000045), upper-cased: only that
+    shape matches, so fixed addresses beside it (/reports/new) can never be taken for one. Each URL module
+    registers it under its own name."""
+
+    regex = r"[A-Za-z]{1,4}-[0-9]{4}-[0-9]{6,12}"
+
+    def to_python(self, value: str) -> str:
+        return value.upper()
+
+    def to_url(self, value: str) -> str:
+        return value

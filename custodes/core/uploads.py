@@ -7,14 +7,17 @@ keeping a file's bytes once it passes its per-file limit (the rest is read and d
 neither disk nor memory and is then refused as too large by name. Memory is bounded by
 (max files + 1) x (max bytes + 1) per request.
 
-``UploadsInMemoryMiddleware`` installs it on every request, with the largest per-file limit any page takes
-(reports' attachments or evidence, whichever is larger) and the reports' file count; each view still checks its
-own limit against the file's true size. The public reporting pages install their own, with the reports' limits
+``UploadsInMemoryMiddleware`` installs it on every request: with the evidence limit and one file for the
+evidence pages and API (where staff add exhibits), and with the reports' limits (CUSTODES_UPLOAD_MAX_MB a file,
+CUSTODES_UPLOAD_MAX_FILES) everywhere else, the public reports API among them, so no request anyone can send
+holds more than the reports' bound in memory. Each view still checks its own limit against the file's true
+size. The public reporting pages install their own, with the same reports' limits
 (custodes.reporting.public.language).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from io import BytesIO
 from typing import Any
@@ -71,10 +74,15 @@ class BoundedMemoryUploadHandler(FileUploadHandler):
         return uploaded
 
 
-def service_limits() -> tuple[int, int]:
-    """(bytes per file, files per request) for the signed-in pages and the API: the largest any of them takes."""
-    per_file_mb = max(int(settings.CUSTODES_UPLOAD_MAX_MB), int(settings.CUSTODES_EVIDENCE_MAX_MB))
-    return per_file_mb * MB, int(settings.CUSTODES_UPLOAD_MAX_FILES)
+# Where exhibits are added: the case's evidence pages and their API (custodes.cases.evidence, .api.evidence).
+EVIDENCE_PATH = re.compile(r"^(/api/v1)?/cases/[^/]+/evidence/")
+
+
+def limits_for(path: str) -> tuple[int, int]:
+    """(bytes kept per file, files kept) for a request to ``path``."""
+    if EVIDENCE_PATH.match(path):
+        return int(settings.CUSTODES_EVIDENCE_MAX_MB) * MB, 1
+    return int(settings.CUSTODES_UPLOAD_MAX_MB) * MB, int(settings.CUSTODES_UPLOAD_MAX_FILES)
 
 
 class UploadsInMemoryMiddleware:
@@ -83,6 +91,6 @@ class UploadsInMemoryMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         # Set before anything reads the body (CSRF's check does, in process_view), so it governs every upload.
-        max_bytes, max_files = service_limits()
+        max_bytes, max_files = limits_for(request.path_info)
         request.upload_handlers = [BoundedMemoryUploadHandler(request, max_bytes=max_bytes, max_files=max_files)]
         return self.get_response(request)

@@ -1,6 +1,7 @@
 """Exporting a case's evidence bundle: policy cases.export_bundle, listed in the disclosure log, audited.
 
-The ZIP is built in a temporary file (evidence can be large: one exhibit is held in memory at a time) before the
+The ZIP is built in a temporary file whose bytes on disk are encrypted under a key held only in memory
+(custodes.core.scratch; evidence can be large: one exhibit is held in memory at a time) before the
 write transaction opens, so the case and the audit chain are not locked while files are decrypted and hashed.
 Each exhibit is re-verified as it is written (an exhibit that fails stops the export, and the failure is
 recorded), and every audit event copied into the extract is checked against its keyed hash first. Then, in one
@@ -12,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import tempfile
 import zipfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -32,6 +32,7 @@ from custodes.cases.services import evidence as evidence_services
 from custodes.cases.services.common import locked, timeline
 from custodes.core import policy
 from custodes.core.logging import get_logger
+from custodes.core.scratch import encrypted_scratch_file
 
 log = get_logger(__name__)
 
@@ -76,7 +77,8 @@ def export_bundle(
     except SigningKeyMissing as missing:
         raise BundleRefused(str(missing)) from None
     now = timezone.now().replace(microsecond=0)
-    spool = tempfile.TemporaryFile()  # noqa: SIM115  (handed to the caller, who closes it)
+    # Exhibits go into it decrypted: a scratch file whose bytes on disk are ciphertext (custodes.core.scratch).
+    spool = encrypted_scratch_file()
     try:
         exhibits, manifest = _write(spool, actor=actor, case=case, key=key, now=now, recipient=recipient, reason=reason)
         spool.seek(0, 2)

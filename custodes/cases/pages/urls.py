@@ -4,19 +4,9 @@ quote; the converter accepts only that shape."""
 from django.urls import URLPattern, URLResolver, path, register_converter
 
 from custodes.cases.pages.views import browse, direct, work
+from custodes.core.references import ReferenceConverter
 
-
-class CaseReference:
-    regex = r"[A-Za-z]{1,4}-[0-9]{4}-[0-9]{6,12}"
-
-    def to_python(self, value: str) -> str:
-        return value.upper()
-
-    def to_url(self, value: str) -> str:
-        return value
-
-
-register_converter(CaseReference, "case_page_reference")
+register_converter(ReferenceConverter, "case_page_reference")
 
 _CASE = "cases/<case_page_reference:reference>"
 

@@ -153,6 +153,22 @@ def test_reading_a_restricted_case_then_being_taken_off_it_is_flagged(scene: Sce
     assert flags.run() == []
 
 
+def test_what_counts_is_whether_the_case_was_restricted_when_they_were_taken_off(scene: Scene):
+    # Restricted then, lifted before the check runs: still flagged.
+    _read(scene.investigator, scene.restricted)
+    lifecycle.unassign(actor=scene.lead, case=scene.restricted, user=scene.investigator)
+    lifecycle.set_restriction(actor=scene.lead, case=scene.restricted, restricted=False, reason="Police finished")
+    # Not restricted then, restricted before the check runs: not flagged.
+    lifecycle.assign(actor=scene.lead, case=scene.case, user=scene.unassigned)
+    _read(scene.unassigned, scene.case)
+    lifecycle.unassign(actor=scene.lead, case=scene.case, user=scene.unassigned)
+    lifecycle.set_restriction(actor=scene.lead, case=scene.case, restricted=True, reason="Sensitive now")
+    raised = flags.run()
+    assert [(f.target_id, f.detail["case"]) for f in raised] == [
+        (str(scene.investigator.pk), scene.restricted.reference)
+    ]
+
+
 def test_the_command_and_the_task_run_the_same_rules(scene: Scene):
     for case in _cases(scene, 10):
         _read(scene.unassigned, case)

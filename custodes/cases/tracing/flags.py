@@ -225,17 +225,32 @@ def _unassigned_reads(
     return flagged
 
 
+def _restricted_at(case: Case, moment: dt.datetime) -> bool:
+    """Whether the case was restricted at ``moment``, from the audit chain: the job may run after the restriction
+    was lifted (or imposed), and what counts is the case as it was when the person was taken off it."""
+    changes = AuditEvent.objects.filter(
+        target_type=CASE,
+        target_id=str(case.pk),
+        action__in=["cases.opened", "cases.restriction_changed"],
+        occurred_at__lte=moment,
+    )
+    detail = changes.order_by("-seq").values_list("detail", flat=True).first()
+    if isinstance(detail, dict) and "restricted" in detail:
+        return bool(detail["restricted"])
+    return bool(case.restricted)  # no record of either (data from before the chain): as it is now
+
+
 def _restricted_then_removed(
     since: dt.datetime, until: dt.datetime, recent: set[tuple[str, str, str]]
 ) -> list[AuditEvent]:
     flagged = []
-    ended = Assignment.objects.filter(ended_at__gte=since, ended_at__lt=until, case__restricted=True).select_related(
-        "case", "user"
-    )
+    ended = Assignment.objects.filter(ended_at__gte=since, ended_at__lt=until).select_related("case", "user")
     reads = _content_reads()
     for assignment in ended.order_by("ended_at", "pk"):
         case = assignment.case
         if (RESTRICTED_REMOVED, str(assignment.user_id), case.reference) in recent:
+            continue
+        if assignment.ended_at is None or not _restricted_at(case, assignment.ended_at):
             continue
         evidence = [str(pk) for pk in Evidence.objects.filter(case=case).values_list("pk", flat=True)]
         read = AuditEvent.objects.filter(

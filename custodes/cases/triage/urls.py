@@ -3,19 +3,9 @@
 from django.urls import URLPattern, URLResolver, path, register_converter
 
 from custodes.cases.triage import views
+from custodes.core.references import ReferenceConverter
 
-
-class ReportReference:
-    regex = r"[A-Za-z]{1,4}-[0-9]{4}-[0-9]{6,12}"
-
-    def to_python(self, value: str) -> str:
-        return value.upper()
-
-    def to_url(self, value: str) -> str:
-        return value
-
-
-register_converter(ReportReference, "triage_reference")
+register_converter(ReferenceConverter, "triage_reference")
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("triage/", views.queue, name="triage-queue"),

@@ -6,18 +6,8 @@ that shape, so /reports/new, /reports/mine and the rest can never be taken for o
 
 from django.urls import path, register_converter
 
+from custodes.core.references import ReferenceConverter
 from custodes.reporting.handling.views import filing, identity, inbox, report, respond, taxonomy
-
-
-class ReferenceConverter:
-    regex = r"[A-Za-z]{1,4}-[0-9]{4}-[0-9]{6,12}"
-
-    def to_python(self, value: str) -> str:
-        return value.upper()
-
-    def to_url(self, value: str) -> str:
-        return value
-
 
 register_converter(ReferenceConverter, "report_reference")
 

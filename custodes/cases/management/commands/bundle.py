@@ -85,7 +85,9 @@ class Command(BaseCommand):
         if actor is None:
             raise CommandError(f"No active account {options['actor']!r}.")
         try:
-            # Claimed before the export, which is recorded as a disclosure: never record one that cannot be written.
+            # The output is claimed before the export (which records the disclosure), so no disclosure is recorded
+            # for a file that could not even be created. A failure while copying, after that, removes the partial
+            # file but leaves the disclosure recorded (the bundle was made); exporting again records another.
             descriptor = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         except OSError as exc:
             raise CommandError(f"Cannot create {output}: {exc.strerror}. Nothing was exported.") from None
