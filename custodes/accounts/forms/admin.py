@@ -11,8 +11,7 @@ import re
 from typing import Any
 
 from crispy_forms_gds.choices import Choice
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Layout, Size, Submit
+from crispy_forms_gds.layout import Field, Size
 from django import forms
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.utils import timezone
@@ -21,19 +20,7 @@ from custodes.accounts.models import User
 from custodes.accounts.scopes import known_scopes
 from custodes.core.roles import ROLE_CHOICES, ROLE_DEFINITIONS, Role
 from custodes.estate.models import STAFF_NUMBER_PATTERN, Establishment, StaffMember
-
-
-def _helper(*fields: Any, submit: str | None) -> FormHelper:
-    helper = FormHelper()
-    # Templates write the <form> and its CSRF token: crispy would add a second token, and put one into the
-    # address of a GET form (the search), where it would end up in logs and history.
-    helper.form_tag = False
-    helper.disable_csrf = True
-    items = list(fields)
-    if submit:
-        items.append(Submit("submit", submit))
-    helper.layout = Layout(*items)
-    return helper
+from custodes.web.forms import helper
 
 
 class AccountSearchForm(forms.Form):
@@ -47,7 +34,7 @@ class AccountSearchForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
+        self.helper = helper(
             Field.text("q", field_width=20, label_size=Size.SMALL), Field.select("role"), submit="Search"
         )
 
@@ -146,7 +133,7 @@ class CreateAccountForm(_PasswordChoiceMixin):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
+        self.helper = helper(
             Field.radios("account_type", legend_size=Size.MEDIUM),
             Field.text("username", field_width=20),
             Field.text("full_name", field_width=30),
@@ -188,7 +175,7 @@ class SetPasswordForm(_PasswordChoiceMixin):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["password_choice"].label = "How do you want to set the new password?"
-        self.helper = _helper(
+        self.helper = helper(
             Field.radios("password_choice", legend_size=Size.MEDIUM),
             Field.text("password", field_width=20),
             submit="Set new password",
@@ -235,7 +222,7 @@ class GrantRoleForm(forms.Form):
         establishment_field = self.fields["establishment"]
         assert isinstance(establishment_field, forms.ModelChoiceField)
         establishment_field.queryset = Establishment.objects.filter(is_active=True).order_by("name")
-        self.helper = _helper(
+        self.helper = helper(
             Field.radios("role", legend_size=Size.MEDIUM),
             Field.select("establishment"),
             submit="Continue",
@@ -290,7 +277,7 @@ class ApiTokenForm(forms.Form):
         scopes_field = self.fields["scopes"]
         assert isinstance(scopes_field, forms.MultipleChoiceField)
         scopes_field.choices = [Choice(s.name, s.name, hint=s.hint) for s in known_scopes().values()]
-        self.helper = _helper(
+        self.helper = helper(
             Field.text("name", field_width=30),
             Field.checkboxes("scopes", legend_size=Size.MEDIUM),
             Field.radios("expires", legend_size=Size.MEDIUM),
@@ -331,7 +318,7 @@ class ChoosePasswordForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
+        self.helper = helper(
             Field.text("current_password", field_width=20),
             Field.text("new_password", field_width=20),
             Field.text("new_password_again", field_width=20),

@@ -12,7 +12,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,16 +25,7 @@ from custodes.accounts.models import User
 from custodes.core import policy
 from custodes.core.pagination import paginate
 from custodes.core.roles import ROLE_DEFINITIONS, Role
-
-GET_AND_POST = ["GET", "POST"]
-
-
-def actor_of(request: HttpRequest) -> User:
-    """The signed-in administrator. login_required has run, so anything else is a programming error: refuse."""
-    user = request.user
-    if not isinstance(user, User):
-        raise PermissionDenied
-    return user
+from custodes.web.forms import GET_AND_POST, actor_of
 
 
 def _detail(user: User) -> str:

@@ -15,9 +15,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from custodes.accounts import selectors, services
 from custodes.accounts.forms import ApiTokenForm
-from custodes.accounts.views.admin import GET_AND_POST, actor_of
 from custodes.core import policy
 from custodes.core.pagination import paginate
+from custodes.web.forms import GET_AND_POST, actor_of
 
 
 @login_required

@@ -9,23 +9,14 @@ from typing import Any
 
 from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.fields import DateInputField
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Fieldset, Layout, Size, Submit
+from crispy_forms_gds.layout import Field, Fieldset, Size
 from django import forms
 from django.utils import timezone
 
 from custodes.accounts.models import User
 from custodes.cases.evidence.selectors import ReportFile
 from custodes.cases.models import ExternalInvestigation
-
-
-def _helper(*fields: Any, submit: str) -> FormHelper:
-    helper = FormHelper()
-    # The templates write the <form> and its CSRF token (crispy would add a second token).
-    helper.form_tag = False
-    helper.disable_csrf = True
-    helper.layout = Layout(*fields, Submit("submit", submit))
-    return helper
+from custodes.web.forms import helper
 
 
 def _text(label: str, limit: int, *, required: bool = True, help_text: str = "", missing: str = "") -> Any:
@@ -54,7 +45,7 @@ class DigitalEvidenceForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _helper(Field("file"), Field.text("description"), submit="Add the file")
+        self.helper = helper(Field("file"), Field.text("description"), submit="Add the file")
 
 
 def _user_by_username(value: str, field: str) -> User | None:
@@ -85,7 +76,7 @@ class PhysicalEvidenceForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
+        self.helper = helper(
             Field.text("description"),
             Field.text("seal_number", field_width=20),
             Field.text("location"),
@@ -140,7 +131,7 @@ class FromReportForm(forms.Form):
         layout = [Field.radios("attachment", legend_size=Size.SMALL), Field.text("description")]
         if may_take_original:
             layout.append(Field.textarea("original_because", rows=3, max_characters=500))
-        self.helper = _helper(*layout, submit="Take into evidence")
+        self.helper = helper(*layout, submit="Take into evidence")
 
 
 _TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
@@ -191,7 +182,7 @@ class TransferForm(forms.Form):
         else:
             del self.fields["seal_intact"]
         fields.append(Fieldset(Field("on"), Field.text("at", field_width=5), legend="When", legend_size=Size.SMALL))
-        self.helper = _helper(*fields, submit="Record the transfer")
+        self.helper = helper(*fields, submit="Record the transfer")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -261,7 +252,7 @@ class ExportForm(forms.Form):
             fields.append(Field.select("external_investigation"))
         else:
             del self.fields["external_investigation"]
-        self.helper = _helper(*fields, submit="Export the bundle")
+        self.helper = helper(*fields, submit="Export the bundle")
 
     def investigation(self) -> ExternalInvestigation | None:
         chosen = self.cleaned_data.get("external_investigation")

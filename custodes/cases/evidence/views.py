@@ -12,7 +12,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -20,7 +20,6 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
-from custodes.accounts.models import User
 from custodes.cases.bundle import layout
 from custodes.cases.bundle.export import BundleRefused, export_bundle
 from custodes.cases.bundle.signing import SigningKeyMissing, signing_key
@@ -29,14 +28,9 @@ from custodes.cases.models import Case, Evidence, EvidenceKind
 from custodes.cases.services import evidence as services
 from custodes.reporting import files
 from custodes.reporting.handling.downloads import file_response, safe_file_name
+from custodes.web.forms import actor_of
 
 GET_AND_POST = ["GET", "POST"]
-
-
-def _actor(request: HttpRequest) -> User:
-    if not isinstance(request.user, User):
-        raise PermissionDenied
-    return request.user
 
 
 def case_page(reference: str) -> str | None:
@@ -78,7 +72,7 @@ def _context(case: Case, **extra: Any) -> dict[str, Any]:
 @require_safe
 @login_required
 def evidence_list(request: HttpRequest, reference: str) -> HttpResponse:
-    user = _actor(request)
+    user = actor_of(request)
     case = selectors.case_for(user, reference)
     context = _context(
         case,
@@ -93,7 +87,7 @@ def evidence_list(request: HttpRequest, reference: str) -> HttpResponse:
 @require_safe
 @login_required
 def evidence_detail(request: HttpRequest, reference: str, exhibit: str) -> HttpResponse:
-    user = _actor(request)
+    user = actor_of(request)
     evidence = selectors.exhibit(user, reference, exhibit)
     context = _context(
         evidence.case,
@@ -114,7 +108,7 @@ def evidence_detail(request: HttpRequest, reference: str, exhibit: str) -> HttpR
 @login_required
 @require_http_methods(GET_AND_POST)
 def add_digital(request: HttpRequest, reference: str) -> HttpResponse:
-    user = _actor(request)
+    user = actor_of(request)
     case = selectors.case_for(user, reference, selectors.WORK)
     posted = request.method == "POST"
     form = forms.DigitalEvidenceForm(request.POST if posted else None, request.FILES if posted else None)
@@ -143,7 +137,7 @@ def add_digital(request: HttpRequest, reference: str) -> HttpResponse:
 @login_required
 @require_http_methods(GET_AND_POST)
 def add_physical(request: HttpRequest, reference: str) -> HttpResponse:
-    user = _actor(request)
+    user = actor_of(request)
     case = selectors.case_for(user, reference, selectors.WORK)
     form = forms.PhysicalEvidenceForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -169,7 +163,7 @@ def add_physical(request: HttpRequest, reference: str) -> HttpResponse:
 @login_required
 @require_http_methods(GET_AND_POST)
 def from_report(request: HttpRequest, reference: str) -> HttpResponse:
-    user = _actor(request)
+    user = actor_of(request)
     case = selectors.case_for(user, reference, selectors.WORK)
     available = selectors.report_files(user, case)
     form = forms.FromReportForm(
@@ -205,7 +199,7 @@ def from_report(request: HttpRequest, reference: str) -> HttpResponse:
 @login_required
 @require_http_methods(GET_AND_POST)
 def transfer(request: HttpRequest, reference: str, exhibit: str) -> HttpResponse:
-    user = _actor(request)
+    user = actor_of(request)
     evidence = selectors.exhibit(user, reference, exhibit, selectors.WORK)
     physical = evidence.kind == EvidenceKind.PHYSICAL
     form = forms.TransferForm(request.POST if request.method == "POST" else None, physical=physical)
@@ -241,7 +235,7 @@ def transfer(request: HttpRequest, reference: str, exhibit: str) -> HttpResponse
 @login_required
 def download(request: HttpRequest, reference: str, exhibit: str) -> HttpResponse:
     """The exhibit's original bytes, re-verified and recorded; refused with a clear page when they do not match."""
-    user = _actor(request)
+    user = actor_of(request)
     evidence = selectors.exhibit(user, reference, exhibit)
     if evidence.kind != EvidenceKind.DIGITAL:
         raise Http404()
@@ -259,7 +253,7 @@ def download(request: HttpRequest, reference: str, exhibit: str) -> HttpResponse
 @login_required
 @require_http_methods(GET_AND_POST)
 def export(request: HttpRequest, reference: str) -> HttpResponseBase:
-    user = _actor(request)
+    user = actor_of(request)
     case = selectors.case_for(user, reference, selectors.EXPORT)
     investigations = list(case.external_investigations.order_by("opened_on", "pk"))
     form = forms.ExportForm(request.POST if request.method == "POST" else None, investigations=investigations)

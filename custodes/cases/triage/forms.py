@@ -12,59 +12,28 @@ from crispy_forms_gds.layout import Field, Size
 from django import forms
 
 from custodes.cases.models import CaseType
-from custodes.cases.pages.common import helper, set_choices
+from custodes.cases.pages.common import helper
 from custodes.cases.selectors import QueueFilters
 from custodes.cases.services.common import REASON_MAX
 from custodes.cases.services.triage import POLICE_REFERENCE_MAX
+from custodes.reporting.handling.forms.inbox import ReportFilterForm
 from custodes.reporting.handling.forms.respond import DEFAULT_ACKNOWLEDGEMENT
 from custodes.reporting.intake import MESSAGE_MAX_CHARS
-from custodes.reporting.models import CategoryGroup, ReportStatus
 
 
-class QueueFilterForm(forms.Form):
+class QueueFilterForm(ReportFilterForm):
     """A GET form in the MoJ filter layout. An invalid value (an establishment outside the user's scope typed
     into the address) is reported in the error summary and ignored, so the queue still shows."""
 
-    reference = forms.CharField(
-        label="Reference",
-        help_text="For example, R-2026-000123, or part of it",
-        required=False,
-        max_length=20,
-        error_messages={"max_length": "Reference must be 20 characters or fewer"},
-        widget=forms.TextInput(attrs={"spellcheck": "false", "autocapitalize": "characters"}),
-    )
-    status = forms.ChoiceField(
-        label="Status", required=False, error_messages={"invalid_choice": "Select a status from the list"}
-    )
-    group = forms.ChoiceField(
-        label="Kind of report", required=False, error_messages={"invalid_choice": "Select a kind from the list"}
-    )
-    establishment = forms.ChoiceField(
-        label="Establishment",
-        required=False,
-        error_messages={"invalid_choice": "Select an establishment from the list"},
-    )
     overdue = forms.BooleanField(label="Only reports with a duty to the reporter overdue", required=False)
 
     def __init__(self, *args: Any, establishments: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        set_choices(self, "status", [("", "Waiting for a decision"), *ReportStatus.choices])
-        set_choices(self, "group", [("", "Any kind"), *CategoryGroup.choices])
-        set_choices(self, "establishment", [("", "Any establishment"), *establishments])
-        self.helper = helper(
-            Field.text("reference", label_size=Size.SMALL),
-            Field.select("status", label_size=Size.SMALL),
-            Field.select("group", label_size=Size.SMALL),
-            Field.select("establishment", label_size=Size.SMALL),
-            Field.checkbox("overdue", small=True),
-            submit="Apply filters",
-        )
+        overdue = Field.checkbox("overdue", small=True)
+        self._set_up(establishments=establishments, any_status="Waiting for a decision", overdue=overdue)
 
     def filters(self) -> QueueFilters:
-        if not self.is_bound:
-            return QueueFilters()
-        self.is_valid()
-        cleaned = getattr(self, "cleaned_data", {})
+        cleaned = self.cleaned()
         return QueueFilters(
             reference=cleaned.get("reference") or "",
             status=cleaned.get("status") or "",

@@ -18,7 +18,10 @@ from custodes.reporting.selectors import InboxFilters
 _ACK, _FEEDBACK = "acknowledgement", "feedback"
 
 
-class InboxFilterForm(forms.Form):
+class ReportFilterForm(forms.Form):
+    """The fields every list of reports filters by (the inbox here, the triage queue in custodes.cases.triage);
+    each list adds its own "overdue" and says what no status means."""
+
     reference = forms.CharField(
         label="Reference",
         help_text="For example, R-2026-000123, or part of it",
@@ -39,6 +42,29 @@ class InboxFilterForm(forms.Form):
         # Also what someone sees who types an establishment outside their scope: no hint that it has reports.
         error_messages={"invalid_choice": "Select an establishment from the list"},
     )
+
+    def _set_up(self, *, establishments: list[tuple[str, str]], any_status: str, overdue: Any) -> None:
+        set_choices(self, "status", [("", any_status), *ReportStatus.choices])
+        set_choices(self, "group", [("", "Any kind"), *CategoryGroup.choices])
+        set_choices(self, "establishment", [("", "Any establishment"), *establishments])
+        self.helper = helper(
+            Field.text("reference", label_size=Size.SMALL),
+            Field.select("status", label_size=Size.SMALL),
+            Field.select("group", label_size=Size.SMALL),
+            Field.select("establishment", label_size=Size.SMALL),
+            overdue,
+            submit="Apply filters",
+        )
+
+    def cleaned(self) -> dict[str, Any]:
+        """The valid values; invalid ones are left out (and shown in the error summary)."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return getattr(self, "cleaned_data", {})
+
+
+class InboxFilterForm(ReportFilterForm):
     overdue = forms.MultipleChoiceField(
         label="Overdue",
         required=False,
@@ -49,24 +75,12 @@ class InboxFilterForm(forms.Form):
 
     def __init__(self, *args: Any, establishments: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        set_choices(self, "status", [("", "Any status"), *ReportStatus.choices])
-        set_choices(self, "group", [("", "Any kind"), *CategoryGroup.choices])
-        set_choices(self, "establishment", [("", "Any establishment"), *establishments])
-        self.helper = helper(
-            Field.text("reference", label_size=Size.SMALL),
-            Field.select("status", label_size=Size.SMALL),
-            Field.select("group", label_size=Size.SMALL),
-            Field.select("establishment", label_size=Size.SMALL),
-            Field.checkboxes("overdue", legend_size=Size.SMALL, small=True),
-            submit="Apply filters",
-        )
+        overdue = Field.checkboxes("overdue", legend_size=Size.SMALL, small=True)
+        self._set_up(establishments=establishments, any_status="Any status", overdue=overdue)
 
     def filters(self) -> InboxFilters:
         """The valid filter values; invalid or empty ones are left out."""
-        if not self.is_bound:
-            return InboxFilters()
-        self.is_valid()
-        cleaned = getattr(self, "cleaned_data", {})
+        cleaned = self.cleaned()
         overdue = set(cleaned.get("overdue") or ())
         return InboxFilters(
             status=cleaned.get("status") or "",
