@@ -11,8 +11,7 @@ neither disk nor memory and is then refused as too large by name. Memory is boun
 evidence pages and API (where staff add exhibits), and with the reports' limits (CUSTODES_UPLOAD_MAX_MB a file,
 CUSTODES_UPLOAD_MAX_FILES) everywhere else, the public reports API among them, so no request anyone can send
 holds more than the reports' bound in memory. Each view still checks its own limit against the file's true
-size. The public reporting pages install their own, with the same reports' limits
-(custodes.reporting.public.language).
+size.
 """
 
 from __future__ import annotations

@@ -18,7 +18,6 @@ from custodes.cases.dashboards import selectors
 from custodes.cases.dashboards.suppression import Figure
 from custodes.cases.models import OutcomeKind
 from custodes.core import policy
-from custodes.reporting.models import Category
 
 router = Router()
 TAGS = ["dashboards"]
@@ -101,7 +100,7 @@ def dashboard(request: HttpRequest, query: Query[DashboardQuery]) -> Any:
     For counter-corruption leads, inspectors and analysts. An unknown `category` or `outcome` is 422."""
     user = request.auth  # type: ignore[attr-defined]
     policy.require(user, selectors.VIEW_DASHBOARD)
-    if not Category.objects.filter(code=query.category).exists():
+    if query.category not in selectors.share_categories():
         return invalid("category", "Choose a category by its code, as GET /api/v1/taxonomy lists them")
     board = selectors.dashboard(user, category=query.category, outcome=query.outcome)
     share = board.share

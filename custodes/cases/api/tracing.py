@@ -21,7 +21,7 @@ from pydantic import ConfigDict
 
 from custodes.api.errors import refusal
 from custodes.audit.models import AuditEvent
-from custodes.cases.models import Case, Disclosure, ExternalInvestigation
+from custodes.cases.models import Case, Disclosure, ExternalInvestigation, ExternalStatus
 from custodes.cases.services import external
 from custodes.cases.tracing import selectors
 from custodes.core import policy
@@ -302,7 +302,8 @@ def change_external(request: HttpRequest, reference: str, investigation_id: int,
     case = _case(request, reference, "cases.work")
     opened = external.open_external_investigation(actor=user, case=case, investigation_id=investigation_id)
     changes = payload.dict(exclude_unset=True)
-    if "closed_on" in changes and changes["closed_on"] is None and changes.get("status", "closed") == "closed":
+    closing = changes.get("status", opened.investigation.status) == ExternalStatus.CLOSED
+    if "closed_on" in changes and changes["closed_on"] is None and closing:
         # A page's empty date means "today"; an explicit null here would silently do the same, so it is refused.
         return _refused(ValidationError({"closed_on": "Give the date it closed, or leave closed_on out"}))
     try:

@@ -68,9 +68,6 @@ def queue(request: HttpRequest, query: Query[TriageQuery]) -> dict[str, Any]:
     return {"items": [_item(report) for report in reports[start : start + query.page_size]], "count": reports.count()}
 
 
-_LEAD_STEPS = {TriageAction.LINK_TO_CASE: "cases.direct", TriageAction.OPEN_CASE: "cases.open"}
-
-
 @router.post(
     "/triage/{reference}/decisions",
     response={201: TriageDecisionOut, **ERRORS},
@@ -86,8 +83,8 @@ def decide(request: HttpRequest, reference: str, payload: TriageDecisionIn) -> A
     the reporter, `reports:read` and `cases:write` to open or link a case."""
     user = _user(request)
     # As on the pages: a step only leads may take is refused (403) before the report is even looked up.
-    if payload.action in _LEAD_STEPS:
-        policy.require(user, _LEAD_STEPS[payload.action])
+    if payload.action in triage.LEAD_ACTIONS:
+        policy.require(user, triage.LEAD_ACTIONS[payload.action])
     report = selectors.report_for_triage(user, reference)
     case: Case | None = None
     try:

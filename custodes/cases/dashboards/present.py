@@ -3,8 +3,8 @@ None here as in the table, so a chart can show no more than the table beside it.
 
 The page shows each chart as an ``<img>`` of its own SVG response (views.chart): ``charts_for`` says what the page
 needs to point at one (address, caption, alternative text, size) and ``chart_svg`` draws one, both from the same
-``Dashboard`` type, so the image and the table are drawn from the same selector's figures. (Each image is its
-own request, so the figures are computed again for it: the benchmarks time the page, not its images.)
+``Dashboard``: the page's own, kept for its images (custodes.cases.dashboards.views), so an image draws the
+very figures of the table beside it.
 """
 
 from __future__ import annotations

@@ -342,6 +342,11 @@ def _outcomes_over_time(
     return table, share_over_time
 
 
+def share_categories() -> set[str]:
+    """The codes of the categories the share chart may be drawn for."""
+    return set(Category.objects.values_list("code", flat=True))
+
+
 def share_choices() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """The categories and outcomes the share chart may be drawn for (configuration, not protected data)."""
     categories = list(Category.objects.order_by("sort_order", "code").values_list("code", "label_en"))

@@ -28,8 +28,8 @@ from custodes.accounts.models import User
 from custodes.cases.dashboards import selectors
 from custodes.cases.dashboards.forms import ShareForm
 from custodes.cases.dashboards.present import chart_svg, charts_for, tables_for
-from custodes.cases.pages.common import actor_of
 from custodes.core import policy
+from custodes.web.forms import actor_of
 
 # For an SVG image: its own inline styles, and nothing to load, run, frame or submit.
 CHART_POLICY = {

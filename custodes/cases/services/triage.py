@@ -46,6 +46,9 @@ TRIAGE = "triage.act"
 AWAITING = frozenset({ReportStatus.RECEIVED, ReportStatus.ACKNOWLEDGED, ReportStatus.IN_TRIAGE})
 # Intelligence, and a report the police have, may still become (part of) a case.
 ESCALATABLE = AWAITING | {ReportStatus.INTELLIGENCE_ONLY, ReportStatus.REFERRED_TO_POLICE}
+# The triage actions only leads take, and the further policy action each needs (pages and API check it before
+# even looking the report up, so a triager is refused the same way whatever the report).
+LEAD_ACTIONS: dict[str, str] = {TriageAction.LINK_TO_CASE: "cases.direct", TriageAction.OPEN_CASE: "cases.open"}
 POLICE_REFERENCE_MAX = 60
 
 # Where each decision leaves the report.

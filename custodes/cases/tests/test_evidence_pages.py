@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.files.uploadhandler import FileUploadHandler
 from django.urls import reverse
 
 from custodes.audit.models import AuditEvent
@@ -20,6 +19,7 @@ from custodes.cases.bundle.verify import verify_bundle
 from custodes.cases.models import CustodyTransfer, Disclosure, Evidence
 from custodes.cases.services import evidence as services
 from custodes.testing.personas import signed_in_client
+from custodes.testing.uploads import DISK_HANDLERS_MUST_NOT_RUN
 
 from .evidence_support import Setting, file_store, jpeg_bytes, setting, stored_file, world  # noqa: F401
 
@@ -93,21 +93,8 @@ def test_adding_a_file_through_the_page(setting: Setting):
     assert evidence.content_type == "image/jpeg"  # from the content, never the sender's claim
 
 
-class DjangosDiskHandlersMustNotRun(FileUploadHandler):
-    """Stands in for Django's default handlers (which spill large files to disk): any call is a failure."""
-
-    def new_file(self, *args: Any, **kwargs: Any) -> None:
-        raise AssertionError("an upload reached Django's default handlers")
-
-    def receive_data_chunk(self, raw_data: bytes, start: int) -> None:
-        raise AssertionError("an upload reached Django's default handlers")
-
-    def file_complete(self, file_size: int) -> None:
-        raise AssertionError("an upload reached Django's default handlers")
-
-
 def test_evidence_is_received_in_memory_and_a_huge_file_is_refused_by_its_size(setting: Setting, settings: Any):
-    settings.FILE_UPLOAD_HANDLERS = [f"{__name__}.DjangosDiskHandlersMustNotRun"]
+    settings.FILE_UPLOAD_HANDLERS = [DISK_HANDLERS_MUST_NOT_RUN]
     settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 10
     client = signed_in_client(setting.investigator)
     content = jpeg_bytes(4)

@@ -233,6 +233,10 @@ def test_the_api_records_lists_and_changes_investigations_and_disclosures(scene:
         assert refused.status_code == 422, body
         assert refused.json()["error"]["details"][0]["field"] == "closed_on"
     assert ExternalInvestigation.objects.get(pk=investigation_id).status == "open"
+    # On an investigation that is not closed, null is simply "no closing date".
+    still_open = api.patch(url, {"closed_on": None, "external_reference": "TP/1"}, content_type="application/json")
+    assert still_open.status_code == 200, still_open.content
+    assert still_open.json()["closed_on"] is None
     posted = api.post(
         f"{base}/disclosures",
         {"recipient": "Police", "what": "E1", "why": "Asked", "external_investigation": investigation_id},

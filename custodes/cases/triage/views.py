@@ -44,8 +44,12 @@ class Step:
     form_class: type[forms.TriageForm]
     act: Callable[[User, Report, dict[str, Any]], Any]
     done: str
-    lead_action: str | None = None  # the further action leads alone hold (opening or directing a case)
     escalation: bool = False  # may also be taken on a report recorded as intelligence
+
+    @property
+    def lead_action(self) -> str | None:
+        """The further action leads alone hold (opening or directing a case), if this step needs one."""
+        return services.LEAD_ACTIONS.get(self.action)
 
     def open_for(self, report: Report) -> bool:
         allowed = services.ESCALATABLE if self.escalation else services.AWAITING
@@ -92,7 +96,6 @@ STEPS: dict[str, Step] = {
             forms.LinkToCaseForm,
             _link,
             "Report linked to the case.",
-            lead_action=selectors.DIRECT,
             escalation=True,
         ),
         Step(
@@ -110,7 +113,6 @@ STEPS: dict[str, Step] = {
                 restricted=data["restricted"],
             ),
             "Case opened.",
-            lead_action=selectors.OPEN,
             escalation=True,
         ),
         Step(
@@ -168,7 +170,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 def _steps_for(user: User, report: Report) -> list[Step]:
-    leads = {action: policy.can(user, action) for action in (selectors.OPEN, selectors.DIRECT)}
+    leads = {action: policy.can(user, action) for action in set(services.LEAD_ACTIONS.values())}
     return [
         step
         for step in STEPS.values()

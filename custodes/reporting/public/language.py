@@ -9,7 +9,7 @@ anyone can tell they reported, so here:
   to the report by their session (nor is their session renewed, logged or checked on these pages);
 * nothing on these pages sets a cookie: the session stays empty and unsaved, and any cookie a response still
   carries is dropped on the way out;
-* uploaded files are kept in memory, never written to a temporary file (custodes.reporting.public.uploads).
+* uploaded files are kept in memory, never written to a temporary file (custodes.core.uploads, for every page).
 
 Place this middleware after SessionMiddleware and LocaleMiddleware (so it has the last word on both) and before
 CsrfViewMiddleware and AuthenticationMiddleware (so they see no cookies).
@@ -27,8 +27,6 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation.trans_real import parse_accept_lang_header
-
-from custodes.reporting.public.uploads import public_upload_handler
 
 Handler = Callable[[HttpRequest], HttpResponse]
 
@@ -73,7 +71,6 @@ class PublicPagesMiddleware:
         request.META.pop("HTTP_COOKIE", None)
         # A fresh, empty session that is never saved: SessionMiddleware sets no cookie for it.
         request.session = self.session_store()
-        request.upload_handlers = [public_upload_handler(request)]
         language = requested_language(request) or browser_language(request)
         translation.activate(language)
         request.LANGUAGE_CODE = language

@@ -12,7 +12,8 @@ kiosk's script renews it while someone is actually using the screen). A journey 
 ``ABSOLUTE_HOURS`` however active it is, because its pending files are purged after a day.
 
 The blob also holds the journey's own data key: files chosen on the files page are sealed under it before they
-touch the file store (custodes.reporting.public.uploads), so the pending files are unreadable without the
+touch the file store (custodes.reporting.public.pending; uploads are held in memory until then,
+custodes.core.uploads), so the pending files are unreadable without the
 reporter's browser.
 """
 

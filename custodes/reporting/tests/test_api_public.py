@@ -21,6 +21,7 @@ from custodes.core.roles import Role
 from custodes.reporting import services
 from custodes.reporting.models import Anonymity, Category, Channel, MessageKind, Report
 from custodes.testing.personas import persona
+from custodes.testing.uploads import DISK_HANDLERS_MUST_NOT_RUN
 
 from .handling_support import World, anonymous_client, browser, file_store, png_with_comment, world  # noqa: F401
 
@@ -151,6 +152,22 @@ def test_multipart_with_a_report_part_and_files(client: Client, world: World):
     assert response.status_code == 201, response.content
     report = Report.objects.get(reference=response.json()["reference"])
     assert report.attachments.get().content_type == "image/png"
+
+
+def test_files_sent_to_the_api_are_held_in_memory_never_in_a_temporary_file(client: Client, world: World, settings):
+    # Django's own handlers would write a file over FILE_UPLOAD_MAX_MEMORY_SIZE to disk, unencrypted.
+    settings.FILE_UPLOAD_HANDLERS = [DISK_HANDLERS_MUST_NOT_RUN]
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 10
+    photo = SimpleUploadedFile("cell.png", png_with_comment("fictional"), content_type="image/png")
+    response = client.post("/api/v1/reports", {"report": json.dumps(minimal()), "files": [photo]})
+    assert response.status_code == 201, response.content
+    # Past the reports' limit, the bytes are dropped as they arrive and the file is refused by its size.
+    settings.CUSTODES_UPLOAD_MAX_MB = 1
+    huge = SimpleUploadedFile("cell.png", png_with_comment("x") + bytes(2 * 1024 * 1024), content_type="image/png")
+    response = client.post("/api/v1/reports", {"report": json.dumps(minimal()), "files": [huge]})
+    assert response.status_code == 422
+    assert "1 MB or smaller" in response.json()["error"]["details"][0]["message"]
+    assert Report.objects.count() == 1
 
 
 def test_multipart_with_form_fields(client: Client, world: World):
